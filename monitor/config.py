@@ -1,0 +1,299 @@
+"""Configuration: one validated pydantic model loaded from YAML, with environment overrides.
+
+Two files: the settings file (``config/monitor.yaml``, optional) and the feeds file
+(``config/feeds.yaml``). Errors name the file, the line and the field. Strings may use
+``${VAR}`` or ``${VAR:-default}``. Any setting can be overridden from the environment as
+``MONITOR_<SECTION>__<FIELD>`` (e.g. ``MONITOR_HTTP__MAX_CONCURRENCY=20``); the common ones
+have short names: ``MONITOR_DATABASE_URL``, ``MONITOR_DATA_DIR``, ``MONITOR_SMTP_URL``,
+``MONITOR_FEEDS``, ``MONITOR_CONFIG``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from monitor.errors import ConfigError
+
+_M = TypeVar("_M", bound=BaseModel)
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class FeedConfig(_Model):
+    """One feed to poll. Only ``name`` and ``url`` are required."""
+
+    name: str = Field(min_length=1, max_length=200)
+    url: str
+    outlet: str | None = None
+    language: str | None = None
+    country: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    interval: int | None = Field(default=None, ge=1, description="polling interval in minutes")
+    enabled: bool = True
+    fulltext: Literal["auto", "always", "never"] = "never"
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", v):
+            raise ValueError("must be an http:// or https:// URL")
+        return v
+
+    @field_validator("language")
+    @classmethod
+    def _iso639(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        v = v.strip().lower().replace("_", "-")
+        if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", v):
+            raise ValueError("must be an ISO 639 language code such as 'en' or 'fa'")
+        return v.split("-")[0]
+
+    @property
+    def outlet_name(self) -> str:
+        return self.outlet or self.name
+
+
+class FeedsFile(_Model):
+    feeds: list[FeedConfig] = Field(default_factory=list)
+
+    @field_validator("feeds")
+    @classmethod
+    def _unique_names(cls, v: list[FeedConfig]) -> list[FeedConfig]:
+        seen: set[str] = set()
+        for f in v:
+            if f.name in seen:
+                raise ValueError(f"duplicate feed name {f.name!r}")
+            seen.add(f.name)
+        return v
+
+
+class HttpSettings(_Model):
+    user_agent: str = "monitor/0.1 (+https://github.com/monitor-project/monitor; media monitoring bot)"
+    connect_timeout: float = Field(default=10.0, gt=0)
+    read_timeout: float = Field(default=20.0, gt=0)
+    total_timeout: float = Field(default=30.0, gt=0, description="deadline for a whole request, seconds")
+    max_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="cap on the decompressed body")
+    max_redirects: int = Field(default=5, ge=0)
+    max_concurrency: int = Field(default=32, ge=1)
+    per_host_concurrency: int = Field(default=2, ge=1)
+    retries: int = Field(default=2, ge=0)
+    allow_private_networks: bool = False
+
+
+class FeedHealthSettings(_Model):
+    default_interval: int = Field(default=15, ge=1, description="minutes")
+    disable_after_failures: int = Field(default=10, ge=1)
+    max_backoff_minutes: int = Field(default=24 * 60, ge=1)
+
+
+class LanguageSettings(_Model):
+    candidates: list[str] = Field(default_factory=list, description="restrict detection; empty = all")
+    min_confidence: float = Field(default=0.5, ge=0, le=1)
+    max_chars: int = Field(default=2000, ge=50)
+
+
+class MatchingSettings(_Model):
+    num_perm: int = Field(default=128, ge=16)
+    bands: int = Field(default=32, ge=1)
+    rows: int = Field(default=4, ge=1)
+    shingle_size: int = Field(default=3, ge=1)
+    jaccard_threshold: float = Field(default=0.5, ge=0, le=1)
+    containment_threshold: float = Field(default=0.7, ge=0, le=1)
+    batch_size: int = Field(default=500, ge=1)
+
+
+class AlertRules(_Model):
+    narrative_min_outlets: int = Field(default=3, ge=2)
+    narrative_min_languages: int = Field(default=2, ge=2)
+    figure_min_outlets: int = Field(default=2, ge=2)
+    window_hours: int = Field(default=72, ge=1)
+    watch_keywords: list[str] = Field(default_factory=list)
+
+
+class Subscription(_Model):
+    email: str
+    name: str | None = None
+    languages: list[str] = Field(default_factory=list)
+    outlets: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    min_severity: Literal["info", "low", "medium", "high"] = "info"
+    frequency: Literal["hourly", "daily", "weekly"] = "daily"
+    timezone: str = "UTC"
+    send_empty: bool = True
+
+
+class DigestSettings(_Model):
+    sender: str = "monitor@localhost"
+    reply_to: str | None = None
+    smtp_url: str | None = Field(default=None, description="smtp://user:pass@host:port, or MONITOR_SMTP_URL")
+    airflow_conn_id: str = "smtp_default"
+    subscriptions: list[Subscription] = Field(
+        default_factory=lambda: [Subscription(email="analyst@example.org", name="Analyst")]
+    )
+
+
+class Settings(_Model):
+    """Everything monitor reads from configuration."""
+
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite in data_dir")
+    data_dir: Path = Path("var")
+    feeds_file: Path = Path("config/feeds.yaml")
+    ingest_schedule: str = "*/15 * * * *"
+    retention_days: int = Field(default=365, ge=1)
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    feed_health: FeedHealthSettings = Field(default_factory=FeedHealthSettings)
+    language: LanguageSettings = Field(default_factory=LanguageSettings)
+    matching: MatchingSettings = Field(default_factory=MatchingSettings)
+    alerts: AlertRules = Field(default_factory=AlertRules)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file under ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'monitor.db').resolve()}"
+
+
+# --------------------------------------------------------------------------- loading
+
+def _expand_env(value: Any) -> Any:
+    if isinstance(value, str):
+        def repl(m: re.Match[str]) -> str:
+            name, default = m.group(1), m.group(2)
+            got = os.environ.get(name)
+            if got is None:
+                if default is None:
+                    raise KeyError(name)
+                return default
+            return got
+        return _ENV_REF.sub(repl, value)
+    if isinstance(value, list):
+        return [_expand_env(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _expand_env(v) for k, v in value.items()}
+    return value
+
+
+def _node_line(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+    """The 1-based line of the YAML node at ``loc`` (or of its closest existing parent)."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for key in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(key, str):
+            for k, v in node.value:
+                if getattr(k, "value", None) == key:
+                    line, node = k.start_mark.line + 1, v
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"cannot read: {e}", path=str(path)) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(e, "problem", None) or str(e)
+        raise ConfigError(f"invalid YAML: {problem}", path=str(path), line=line) from None
+    return data, node
+
+
+def _validate(model: type[_M], data: Any, path: Path, node: yaml.Node | None) -> _M:
+    try:
+        data = _expand_env(data if data is not None else {})
+    except KeyError as e:
+        raise ConfigError(f"environment variable {e.args[0]} is not set", path=str(path)) from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = tuple(err["loc"])
+        field = ".".join(str(p) for p in loc) or None
+        raise ConfigError(err["msg"], path=str(path), line=_node_line(node, loc), field=field) from None
+
+
+def load_feeds(path: str | os.PathLike[str]) -> list[FeedConfig]:
+    """Load and validate a feeds file (``feeds: [{name, url, ...}]``)."""
+    p = Path(path)
+    data, node = _read_yaml(p)
+    if isinstance(data, list):  # a bare list of feeds is accepted too
+        data = {"feeds": data}
+    return _validate(FeedsFile, data, p, node).feeds
+
+
+def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    short = {
+        "MONITOR_DATABASE_URL": ("database_url",),
+        "MONITOR_DATA_DIR": ("data_dir",),
+        "MONITOR_FEEDS": ("feeds_file",),
+        "MONITOR_SMTP_URL": ("digest", "smtp_url"),
+    }
+    for var, value in env.items():
+        if var in short:
+            keys: tuple[str, ...] = short[var]
+        elif var.startswith("MONITOR_") and "__" in var:
+            keys = tuple(p.lower() for p in var[len("MONITOR_"):].split("__"))
+        else:
+            continue
+        cur = out
+        for k in keys[:-1]:
+            cur = cur.setdefault(k, {})
+        cur[keys[-1]] = yaml.safe_load(value) if keys[-1] not in ("database_url", "smtp_url") else value
+    return out
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def load_settings(path: str | os.PathLike[str] | None = None,
+                  env: Mapping[str, str] | None = None) -> Settings:
+    """Load settings from ``path`` (or ``$MONITOR_CONFIG``, or ``config/monitor.yaml`` if present),
+    then apply environment overrides."""
+    env = os.environ if env is None else env
+    chosen = path or env.get("MONITOR_CONFIG")
+    p = Path(chosen) if chosen else Path("config/monitor.yaml")
+    data: Any = {}
+    node: yaml.Node | None = None
+    if chosen or p.exists():
+        data, node = _read_yaml(p)
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise ConfigError("expected a mapping of settings", path=str(p), line=1)
+    merged = _merge(data, _env_overrides(env))
+    where = p if (chosen or p.exists()) else Path("<environment>")
+    return _validate(Settings, merged, where, node)

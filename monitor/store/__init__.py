@@ -1,0 +1,26 @@
+"""The store: SQLite or PostgreSQL through SQLAlchemy 2, schema managed by Alembic."""
+
+from monitor.store import tables
+from monitor.store.db import (
+    create_store_engine,
+    insert_ignore,
+    is_sqlite,
+    migrate,
+    schema_is_current,
+    transaction,
+    with_retry,
+)
+from monitor.store.store import Store, open_store
+
+__all__ = [
+    "Store",
+    "create_store_engine",
+    "insert_ignore",
+    "is_sqlite",
+    "migrate",
+    "open_store",
+    "schema_is_current",
+    "tables",
+    "transaction",
+    "with_retry",
+]

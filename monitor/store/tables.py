@@ -1,0 +1,244 @@
+"""The store's schema as SQLAlchemy Core tables, shared by SQLite and PostgreSQL.
+
+Alembic migrations under ``migrations/versions`` create exactly these tables; a test
+compares the migrated database with this metadata so the two never drift.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# A BIGINT primary key that is still SQLite's INTEGER rowid (so it autoincrements there).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+# ----------------------------------------------------------------- ingestion
+
+feeds = Table(
+    "feeds", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("outlet", String(200), nullable=False),
+    Column("language", String(16)),
+    Column("country", String(16)),
+    Column("tags", JSON, nullable=False, default=list),
+    Column("interval_minutes", Integer),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("disabled_reason", Text),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_status", String(32)),
+    Column("last_http_status", Integer),
+    Column("last_error", Text),
+    Column("consecutive_failures", Integer, nullable=False, default=0),
+    Column("last_fetched_at", DateTime(timezone=True)),
+    Column("last_success_at", DateTime(timezone=True)),
+    Column("last_new_item_at", DateTime(timezone=True)),
+    Column("next_due_at", DateTime(timezone=True)),
+    Column("permanent_redirect", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+fetch_log = Table(
+    "fetch_log", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    Column("run_id", String(64), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(32), nullable=False),  # ok | not_modified | error | skipped
+    Column("http_status", Integer),
+    Column("bytes", Integer, nullable=False, default=0),
+    Column("items_seen", Integer, nullable=False, default=0),
+    Column("items_new", Integer, nullable=False, default=0),
+    Column("items_updated", Integer, nullable=False, default=0),
+    Column("duration_ms", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("reason", String(64)),
+    Index("ix_fetch_log_feed_started", "feed_id", "started_at"),
+)
+
+items = Table(
+    "items", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    Column("item_key", String(512), nullable=False),
+    Column("url", Text),
+    Column("canonical_url", Text),
+    Column("title", Text, nullable=False, default=""),
+    Column("summary", Text, nullable=False, default=""),
+    Column("content", Text, nullable=False, default=""),
+    Column("author", Text),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("published_source", String(16), nullable=False),  # published | updated | fetched
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("declared_language", String(16)),
+    Column("content_hash", String(64), nullable=False),
+    Column("duplicate_of", BigInteger),  # exact duplicate (same content hash) of an earlier item
+    Column("text_source", String(16), nullable=False, default="feed"),  # feed | page
+    # filled in by analysis
+    Column("lang", String(16)),
+    Column("lang_confidence", Float),
+    Column("normalized_text", Text),
+    Column("analyzed_at", DateTime(timezone=True)),
+    Column("analysis_error", Text),
+    UniqueConstraint("feed_id", "item_key", name="uq_items_feed_key"),
+    Index("ix_items_content_hash", "content_hash"),
+    Index("ix_items_published", "published_at"),
+    Index("ix_items_pending", "analyzed_at", "id"),
+)
+
+# ----------------------------------------------------------------- matching
+
+fingerprints = Table(
+    "fingerprints", metadata,
+    Column("item_id", BigInteger, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("minhash", LargeBinary, nullable=False),
+    Column("shingles", Integer, nullable=False),
+    Column("scheme", String(32), nullable=False),  # e.g. "w3-p128" — the fingerprint recipe
+)
+
+lsh_bands = Table(
+    "lsh_bands", metadata,
+    Column("band", SmallInteger, primary_key=True),
+    Column("key", BigInteger, primary_key=True),
+    Column("item_id", BigInteger, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+)
+
+passages = Table(
+    "passages", metadata,
+    Column("hash", BigInteger, primary_key=True),
+    Column("item_id", BigInteger, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Index("ix_passages_item", "item_id"),
+)
+
+matches = Table(
+    "matches", metadata,
+    Column("item_id", BigInteger, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("other_id", BigInteger, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("method", String(32), nullable=False),  # minhash | passage | crosslingual | exact
+    Column("score", Float, nullable=False),
+    Column("jaccard", Float),
+    Column("containment", Float),
+    Column("evidence", JSON, nullable=False, default=dict),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_matches_other", "other_id"),
+)
+
+narratives = Table(
+    "narratives", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("origin_item_id", BigInteger, ForeignKey("items.id", ondelete="SET NULL")),
+    Column("title", Text, nullable=False, default=""),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("size", Integer, nullable=False, default=1),
+    Column("outlets", Integer, nullable=False, default=1),
+    Column("languages", Integer, nullable=False, default=1),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_narratives_last_seen", "last_seen"),
+)
+
+narrative_members = Table(
+    "narrative_members", metadata,
+    Column("item_id", BigInteger, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("narrative_id", String(32), ForeignKey("narratives.id", ondelete="CASCADE"), nullable=False),
+    Column("via_item_id", BigInteger),  # the member it matched
+    Column("method", String(32)),
+    Column("score", Float),
+    Column("evidence", JSON, nullable=False, default=dict),
+    Column("joined_at", DateTime(timezone=True), nullable=False),
+    Index("ix_narrative_members_narrative", "narrative_id"),
+)
+
+# ----------------------------------------------------------------- figures
+
+figures = Table(
+    "figures", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("item_id", BigInteger, ForeignKey("items.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("unit", Text),
+    Column("qualifier", String(32)),
+    Column("context", Text),  # normalized context words used to group claims
+    Column("group_id", BigInteger),
+    UniqueConstraint("item_id", "start", name="uq_figures_item_start"),
+    Index("ix_figures_value", "value"),
+    Index("ix_figures_group", "group_id"),
+)
+
+figure_groups = Table(
+    "figure_groups", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("key", String(128), nullable=False, unique=True),  # value + unit key
+    Column("value", Float, nullable=False),
+    Column("unit", Text),
+    Column("label", Text, nullable=False, default=""),
+    Column("origin_item_id", BigInteger, ForeignKey("items.id", ondelete="SET NULL")),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("items", Integer, nullable=False, default=1),
+    Column("outlets", Integer, nullable=False, default=1),
+    Column("languages", Integer, nullable=False, default=1),
+    Column("mutation_of", BigInteger),
+)
+
+# ----------------------------------------------------------------- alerts and digests
+
+alerts = Table(
+    "alerts", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),  # narrative_spread | figure_repeated | figure_mutation | keyword
+    Column("subject", String(128), nullable=False),  # narrative id, figure group key, ...
+    Column("severity", String(16), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("evidence", JSON, nullable=False, default=dict),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("kind", "subject", name="uq_alerts_kind_subject"),
+    Index("ix_alerts_created", "created_at"),
+)
+
+digest_ledger = Table(
+    "digest_ledger", metadata,
+    Column("recipient", String(320), primary_key=True),
+    Column("period", String(64), primary_key=True),  # e.g. daily:2026-11-25
+    Column("status", String(16), nullable=False),  # rendered | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("message_id", Text),
+    Column("alerts", Integer, nullable=False, default=0),
+    Column("path", Text),
+    Column("error", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
