@@ -114,7 +114,7 @@ class MatchingSettings(_Model):
 
 
 class AlertRules(_Model):
-    narrative_min_outlets: int = Field(default=3, ge=2)
+    narrative_min_outlets: int = Field(default=2, ge=2)
     narrative_min_languages: int = Field(default=2, ge=2)
     figure_min_outlets: int = Field(default=2, ge=2)
     window_hours: int = Field(default=72, ge=1)

@@ -1,0 +1,106 @@
+"""Narratives: clusters of items that tell the same story, built from stored matches.
+
+Each narrative has a stable id (derived from the feed and key of the item that founded it),
+an origin (earliest published member), members with the evidence that tied them, and spread
+statistics. Updating is deterministic and idempotent: matches already applied change nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select, update
+
+from monitor.store import Store, insert_ignore
+from monitor.store.tables import feeds, items, matches, narrative_members, narratives
+from monitor.timeutil import Clock, as_utc, utcnow
+
+
+def narrative_id(feed_name: str, item_key: str) -> str:
+    """Stable narrative id from the founding item's natural key (the same in every store)."""
+    return "N" + hashlib.sha1(f"{feed_name}\x00{item_key}".encode()).hexdigest()[:12]
+
+
+def _founding_key(conn: Connection, item_id: int) -> tuple[str, str]:
+    row = conn.execute(select(feeds.c.name, items.c.item_key).join(feeds, feeds.c.id == items.c.feed_id)
+                       .where(items.c.id == item_id)).one()
+    return row[0], row[1]
+
+
+def _membership(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
+    return {r[0]: r[1] for r in conn.execute(select(narrative_members.c.item_id, narrative_members.c.narrative_id)
+                                             .where(narrative_members.c.item_id.in_(list(ids))))}
+
+
+def refresh_stats(conn: Connection, narrative_ids: Sequence[str], now: datetime) -> None:
+    """Recompute origin, first/last seen, size, outlets and languages of ``narrative_ids``."""
+    for nid in narrative_ids:
+        rows = conn.execute(
+            select(items.c.id, items.c.published_at, items.c.lang, feeds.c.outlet, items.c.title)
+            .join(narrative_members, narrative_members.c.item_id == items.c.id)
+            .join(feeds, feeds.c.id == items.c.feed_id)
+            .where(narrative_members.c.narrative_id == nid)
+            .order_by(items.c.published_at, items.c.id)).all()
+        if not rows:
+            conn.execute(delete(narratives).where(narratives.c.id == nid))
+            continue
+        origin = rows[0]
+        conn.execute(update(narratives).where(narratives.c.id == nid).values(
+            origin_item_id=origin.id, title=origin.title or "", first_seen=origin.published_at,
+            last_seen=max(as_utc(r.published_at) for r in rows), size=len(rows),
+            outlets=len({r.outlet for r in rows}), languages=len({r.lang for r in rows if r.lang}),
+            updated_at=now))
+
+
+def update_narratives(store: Store, ids: Sequence[int] | None = None, *, clock: Clock = utcnow) -> dict[str, int]:
+    """Apply the matches involving ``ids`` (all matches when None) to narrative membership."""
+    now = clock()
+    created = joined = merged = 0
+    with store.write() as conn:
+        q = (select(matches.c.item_id, matches.c.other_id, matches.c.method, matches.c.score, matches.c.evidence)
+             .order_by(matches.c.other_id, matches.c.item_id))
+        if ids is not None:
+            id_list = list(ids)
+            q = q.where(matches.c.item_id.in_(id_list) | matches.c.other_id.in_(id_list))
+        touched: set[str] = set()
+        for newer, older, method, score, evidence in conn.execute(q).all():
+            member = _membership(conn, [newer, older])
+            a, b = member.get(older), member.get(newer)
+            ev: dict[str, Any] = {"method": method, "score": score, **(evidence or {})}
+            if a is None and b is None:
+                feed_name, key = _founding_key(conn, older)
+                nid = narrative_id(feed_name, key)
+                insert_ignore(conn, narratives, [{
+                    "id": nid, "origin_item_id": older, "title": "", "first_seen": now, "last_seen": now,
+                    "size": 2, "outlets": 1, "languages": 1, "created_at": now, "updated_at": now}], ["id"])
+                insert_ignore(conn, narrative_members, [
+                    {"item_id": older, "narrative_id": nid, "via_item_id": None, "method": "origin",
+                     "score": None, "evidence": {}, "joined_at": now},
+                    {"item_id": newer, "narrative_id": nid, "via_item_id": older, "method": method,
+                     "score": score, "evidence": ev, "joined_at": now}], ["item_id"])
+                touched.add(nid)
+                created += 1
+            elif a is None or b is None:
+                nid = a or b
+                assert nid is not None
+                lone, via = (older, newer) if a is None else (newer, older)
+                joined += insert_ignore(conn, narrative_members, [
+                    {"item_id": lone, "narrative_id": nid, "via_item_id": via, "method": method,
+                     "score": score, "evidence": ev, "joined_at": now}], ["item_id"])
+                touched.add(nid)
+            elif a != b:
+                # Two narratives turn out to be one: keep the one created first (then by id).
+                keep, drop = sorted((a, b), key=lambda n: (conn.execute(
+                    select(narratives.c.created_at).where(narratives.c.id == n)).scalar_one(), n))
+                conn.execute(update(narrative_members).where(narrative_members.c.narrative_id == drop)
+                             .values(narrative_id=keep))
+                conn.execute(delete(narratives).where(narratives.c.id == drop))
+                touched.discard(drop)
+                touched.add(keep)
+                merged += 1
+        refresh_stats(conn, sorted(touched), now)
+        total = conn.execute(select(func.count()).select_from(narratives)).scalar_one()
+    return {"created": created, "joined": joined, "merged": merged, "narratives": int(total)}
