@@ -1,22 +1,35 @@
-"""Find numeric figures in text in any script and turn them into plain values.
+"""Find numeric figures in text in any script and turn them into plain values with their context.
 
-First version: digit runs in Latin, Persian and Arabic-Indic scripts with grouping separators.
+Works without knowing the language (digit script and the words around a number say enough);
+a language code, when given, only settles the few ambiguous words such as "billion".
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from decimal import Decimal
+
+from monitor.figures import _lexicon as lex
+from monitor.figures._numbers import (
+    CANDIDATE,
+    MONTH_AFTER,
+    MONTH_BEFORE,
+    Span,
+    composite_spans,
+    parse_number,
+)
 
 ALERTABLE_KINDS: frozenset[str] = frozenset({"count", "percent", "money"})
 
-_DIGIT_MAP = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_NUM = re.compile(r"\d+(?:[,.٬٫'\u00a0\u202f ]\d{3})*(?:[.,٫]\d+)?")
+# Long-scale languages, where "billion"/"billón" is 10^12 (their 10^9 is milliard/Milliarde).
+_LONG_SCALE_LANGS = frozenset({"de", "fr", "es", "it", "nl", "pl", "sv", "da", "no", "fi"})
+_LETTER = r"[^\W\d_]"
 
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """One number found in a text, with its span and what it counts."""
+    """One number found in a text, with its span, what it counts and how it is hedged."""
 
     value: float
     raw: str
@@ -25,26 +38,279 @@ class Figure:
     kind: str
     unit: str | None
     qualifier: str | None = None
+    scale: int | None = None
+    range_end: float | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        d: dict[str, object] = {
+            "value": self.value, "raw": self.raw, "start": self.start, "end": self.end,
+            "kind": self.kind, "unit": self.unit, "qualifier": self.qualifier,
+        }
+        if self.scale is not None:
+            d["scale"] = self.scale
+        if self.range_end is not None:
+            d["range_end"] = self.range_end
+        return d
 
 
-def _parse(raw: str) -> float:
-    s = raw.translate(_DIGIT_MAP)
-    s = re.sub(r"[,.٬٫'\u00a0\u202f ](?=\d{3}(?!\d))", "", s)
-    s = s.replace(",", ".").replace("٫", ".")
-    return float(s)
+def _alternation(pairs: list[tuple[str, str]] | list[tuple[str, int]]) -> str:
+    return "|".join(f"(?:{p})" for p, _ in pairs)
+
+
+def _lookup(pairs: list[tuple[str, str]], found: str) -> str:
+    for pattern, code in pairs:
+        if re.fullmatch(pattern, found, re.I):
+            return code
+    return ""
+
+
+_SPACE = r"[ \u00a0\u202f\u2009]?"
+_SCALE = re.compile(_SPACE + r"(" + _alternation(lex.SCALES) + r")(?!" + _LETTER + r")", re.I)
+_CJK_SCALE = re.compile(r"\s?(?:多|余)?(" + "|".join(s for s, _ in lex.CJK_SCALES) + r")")
+_GLUED_SCALE = re.compile(r"(bn|tn|k|m|b)(?!" + _LETTER + r")", re.I)
+_CURRENCY_BEFORE = re.compile(r"(" + _alternation(lex.CURRENCY_BEFORE) + r")\s?$")
+_CURRENCY_AFTER = re.compile(
+    r"\s?(?:(?:de|di|of|d['’])\s?)?(" + _alternation(lex.CURRENCY_AFTER) + r")(?!" + _LETTER + r")", re.I)
+_PERCENT_AFTER = re.compile(r"\s?(?:" + lex.PERCENT_AFTER + r")", re.I)
+_PERCENT_BEFORE = re.compile(lex.PERCENT_BEFORE, re.I)
+_QUAL_BEFORE = re.compile(
+    r"(?<!" + _LETTER + r")(" + _alternation(lex.QUALIFIERS_BEFORE) + r")\s?$", re.I)
+_QUAL_AFTER = re.compile(r"\s?(" + _alternation(lex.QUALIFIERS_AFTER) + r")(?!" + _LETTER + r")", re.I)
+_ORDINAL = re.compile(lex.ORDINAL_SUFFIX + r"(?!" + _LETTER + r")", re.I)
+_YEAR_CUE = re.compile(lex.YEAR_CUES, re.I)
+_RANGE = re.compile(r"\s?(?:[–—-]|to|bis|à|a|al|до|تا|至)\s?(?=\d)", re.I)
+_UNIT_WORD = re.compile(r"\s?-?(" + _LETTER + r"+(?:[-'’]" + _LETTER + r"+)*)")
+_HAN_UNIT = re.compile(r"(?:[名个個位家头頭只条條项項座艘架台辆輛次]\s?)?([\u4e00-\u9fff]{1,2})")
+_ADJ_SUFFIX = re.compile(r"(?:al|ic|ive|ous|ian|ish|ese|ern|ary|ful|ed)$")
+_LEFT_GLUED = re.compile(r"[A-Za-zÀ-ɏЀ-ӿ](?:-)?$")
+
+
+def _claim(spans: list[Span], size: int) -> tuple[list[Span], bytearray]:
+    """Keep composite spans in priority order that do not overlap earlier ones."""
+    taken = bytearray(size)
+    kept: list[Span] = []
+    for sp in spans:
+        if any(taken[sp.start:sp.end]):
+            continue
+        taken[sp.start:sp.end] = b"\x01" * (sp.end - sp.start)
+        kept.append(sp)
+    return kept, taken
+
+
+def _unit_after(text: str, pos: int) -> str | None:
+    """The counted noun after a number: one word, two for "political prisoners"."""
+    words: list[str] = []
+    while len(words) < 2:
+        if pos < len(text) and "\u4e00" <= text[pos] <= "\u9fff" and not words:
+            m_han = _HAN_UNIT.match(text, pos)
+            return m_han.group(1) if m_han else None
+        m = _UNIT_WORD.match(text, pos)
+        if not m:
+            break
+        word = m.group(1)
+        low = word.lower()
+        if not words and m.start(1) == pos and low in ("s", "er", "e"):
+            return None  # a glued plural or ordinal ending ("40s"), not a noun
+        if low in lex.UNIT_STOPWORDS:
+            if words:
+                break
+            pos = m.end()
+            if low in ("of", "de", "di", "des", "du", "d"):
+                continue
+            break
+        words.append(low)
+        pos = m.end()
+        first = words[0]
+        two = _ADJ_SUFFIX.search(first) is not None or (word[:1].isupper() and len(words) == 1
+                                                       and text[pos:pos + 2].strip()[:1].isupper())
+        if not two:
+            break
+    return " ".join(words) if words else None
+
+
+def _scale_value(found: str, lang: str | None) -> int:
+    low = found.lower()
+    if lang in _LONG_SCALE_LANGS and low.startswith("billion"):
+        return 10**12
+    for pattern, mult in lex.SCALES:
+        if re.fullmatch(pattern, found, re.I):
+            return mult
+    return 1
+
+
+def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, lang: str | None,
+                    taken: bytearray) -> Figure | None:
+    """Build the Figure for a plain number at text[start:end] from the words around it."""
+    before = text[max(0, start - 40):start]
+    kind = "count"
+    unit: str | None = None
+    scale = 1
+    qualifier: str | None = None
+    pos = end
+
+    # identifier-like: glued to letters on the left ("WW1", "MP3", "COVID-19") or long digit ids
+    plain_digits = raw.isdigit()
+    if _LEFT_GLUED.search(before) or (plain_digits and (len(raw) >= 7 or (len(raw) > 1 and raw[0] == "0"
+                                                                              and raw.isascii()))):
+        return Figure(float(value), raw, start, end, "identifier", None)
+
+    m_cur = _CURRENCY_BEFORE.search(before)
+    currency = _lookup(lex.CURRENCY_BEFORE, m_cur.group(1)) if m_cur else ""
+    qual_before = before[: m_cur.start()] if m_cur else before
+    m_q = _QUAL_BEFORE.search(qual_before)
+    if m_q:
+        qualifier = _lookup(lex.QUALIFIERS_BEFORE, m_q.group(1)) or None
+    percent = _PERCENT_BEFORE.search(before) is not None
+
+    m_scale = _SCALE.match(text, pos) or _CJK_SCALE.match(text, pos)
+    if m_scale and not any(taken[m_scale.start():m_scale.end()]):
+        found = m_scale.group(1)
+        cjk = dict(lex.CJK_SCALES)
+        scale = cjk[found] if found in cjk else _scale_value(found, lang)
+        if "多" in m_scale.group(0) or "余" in m_scale.group(0):
+            qualifier = qualifier or "over"
+        pos = m_scale.end()
+    elif currency:
+        m_glued = _GLUED_SCALE.match(text, pos)
+        if m_glued:
+            scale = lex.GLUED_SCALES[m_glued.group(1).lower()]
+            pos = m_glued.end()
+
+    if not percent:
+        m_pct = _PERCENT_AFTER.match(text, pos)
+        if m_pct:
+            percent = True
+            pos = m_pct.end()
+    if not currency and not percent:
+        m_cur_after = _CURRENCY_AFTER.match(text, pos)
+        if m_cur_after:
+            currency = _lookup(lex.CURRENCY_AFTER, m_cur_after.group(1))
+            pos = m_cur_after.end()
+    m_qa = _QUAL_AFTER.match(text, pos)
+    if m_qa and qualifier is None:
+        qualifier = _lookup(lex.QUALIFIERS_AFTER, m_qa.group(1).strip()) or None
+
+    is_int = value == value.to_integral_value()
+    if percent:
+        kind = "percent"
+    elif currency:
+        kind, unit = "money", currency
+    elif _ORDINAL.match(text, end) and is_int and scale == 1 and not text[end:end + 1].isspace():
+        kind = "ordinal"
+    elif scale == 1 and is_int and plain_digits and len(raw) == 4 and 1000 <= value <= 2100 \
+            and qualifier is None and not _looks_counted(text, end):
+        kind = "year"
+    elif scale == 1 and is_int and 1 <= value <= 31 and (MONTH_AFTER.match(text[end:end + 16])
+                                                         or MONTH_BEFORE.search(before[-16:])):
+        kind = "date"
+    elif _YEAR_CUE.search(before[-8:]) and plain_digits and len(raw) == 4 and 1000 <= value <= 2100:
+        kind = "year"
+    if kind == "count":
+        unit = _unit_after(text, pos)
+    total = value * scale
+    if m_cur:  # the currency sign belongs to what a reader sees: "$2 billion"
+        start -= len(before) - m_cur.start()
+    return Figure(float(total), text[start:pos], start, pos, kind, unit, qualifier,
+                  scale if scale != 1 else None)
+
+
+_COUNTED = re.compile(r"\s?(?:[a-z]+(?:ers|ists|ians|ees|ies|ons)|people|persons?|personen|personnes|"
+                      r"personas|persone|pessoas|человек|людей|نفر|شخص|کس|لوگ|人)\b", re.I)
+
+
+def _looks_counted(text: str, end: int) -> bool:
+    """A 4-digit number directly followed by a plural people-noun is a count, not a year."""
+    return _COUNTED.match(text, end) is not None
+
+
+def _extract(text: str, lang: str | None) -> list[Figure]:
+    composite, taken = _claim(list(composite_spans(text)), len(text))
+    figures: list[Figure] = [
+        Figure(sp.value, text[sp.start:sp.end], sp.start, sp.end, sp.kind, None)
+        for sp in composite if sp.kind != "skip"
+    ]
+    for m in CANDIDATE.finditer(text):
+        start = m.start()
+        if start > 0 and text[start - 1].isdigit():
+            continue
+        while start < m.end() and taken[start]:
+            start += 1
+        if start >= m.end() or not text[start].isdigit():
+            continue
+        parsed = parse_number(text[start:m.end()])
+        if parsed is None:
+            continue
+        value, length = parsed
+        end = start + length
+        if any(taken[start:end]):
+            end = start + next(i for i in range(end - start) if taken[start + i])
+            stripped = text[start:end].rstrip(".,٬٫،'’ \u00a0\u202f\u2009")
+            end = start + len(stripped)
+            if not stripped:
+                continue
+            reparsed = parse_number(stripped)
+            if reparsed is None:
+                continue
+            value, length = reparsed
+            end = start + length
+        fig = _classify_plain(text, start, end, value, text[start:end], lang, taken)
+        if fig is not None:
+            figures.append(fig)
+            taken[fig.start:fig.end] = b"\x01" * (fig.end - fig.start)
+        # a later number inside the same candidate run (e.g. "2017 100") starts a new search
+        rest = end
+        while rest < m.end() and not text[rest].isdigit():
+            rest += 1
+        if rest < m.end():
+            figures.extend(_extract_tail(text, rest, m.end(), lang, taken))
+    figures.sort(key=lambda f: f.start)
+    return _link_ranges(text, figures)
+
+
+def _extract_tail(text: str, start: int, stop: int, lang: str | None, taken: bytearray) -> list[Figure]:
+    """Numbers left over in a candidate run after its valid prefix ("2017 100" -> 2017, 100)."""
+    out: list[Figure] = []
+    while start < stop:
+        if taken[start] or not text[start].isdigit():
+            start += 1
+            continue
+        parsed = parse_number(text[start:stop])
+        if parsed is None:
+            break
+        value, length = parsed
+        end = start + length
+        fig = _classify_plain(text, start, end, value, text[start:end], lang, taken)
+        if fig is not None:
+            out.append(fig)
+            taken[fig.start:fig.end] = b"\x01" * (fig.end - fig.start)
+            end = max(end, fig.end)
+        start = end
+    return out
+
+
+def _link_ranges(text: str, figures: list[Figure]) -> list[Figure]:
+    """Mark "1,500–2,000" as a range on the first figure; share a trailing scale ("3-4 million")."""
+    out = list(figures)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if a.kind != b.kind and not (a.kind == "count" and b.kind in ("money", "percent")):
+            continue
+        m = _RANGE.match(text, a.end)
+        if m is None or m.end() != b.start:
+            continue
+        value = a.value
+        if a.scale is None and b.scale is not None and a.value < 1000:
+            value = a.value * b.scale
+        out[i] = Figure(value, a.raw, a.start, a.end, b.kind if a.kind == "count" else a.kind,
+                        a.unit or b.unit, a.qualifier, b.scale if value != a.value else a.scale, b.value)
+    return out
 
 
 def extract_figures(text: str, lang: str | None = None) -> list[Figure]:
-    """All figures in ``text`` in order of appearance; never raises."""
-    out: list[Figure] = []
-    for m in _NUM.finditer(text):
-        try:
-            value = _parse(m.group())
-        except ValueError:
-            continue
-        kind = "year" if 1800 <= value <= 2100 and value == int(value) and len(m.group()) == 4 else "count"
-        out.append(Figure(value, m.group(), m.start(), m.end(), kind, None))
-    return out
+    """All figures in ``text`` in order of appearance; never raises (bad input gives [])."""
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        return _extract(text, lang)
+    except (ValueError, ArithmeticError, IndexError, KeyError, StopIteration):
+        return []

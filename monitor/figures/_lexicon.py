@@ -1,0 +1,191 @@
+"""Words around numbers, per language: scale words, qualifiers, currencies, percent and time cues.
+
+Plain data only; _extract.py compiles it into regular expressions once per Extractor.
+"""
+
+from __future__ import annotations
+
+# Scale words that multiply the number before them. Patterns are regex fragments matched
+# case-insensitively right after the number (after optional spaces); longer ones first.
+# "billion" is 10^9 in English and Portuguese (Brazil) but 10^12 in German, French, Spanish:
+# translations of "$2 billion" say "2 Milliarden", "2 milliards", "2.000 millones".
+SCALES: list[tuple[str, int]] = [
+    # Spanish/Portuguese "mil millones"/"mil milhões" = 10^9 before plain "mil"
+    (r"mil\s+millones", 10**9), (r"mil\s+milh(?:ões|ao|ão)", 10**9),
+    # English
+    (r"thousand", 10**3), (r"million", 10**6), (r"billion", 10**9), (r"trillion", 10**12),
+    (r"bn", 10**9), (r"mn", 10**6),
+    # German
+    (r"tausend", 10**3), (r"millionen", 10**6), (r"mio\.?", 10**6), (r"milliarden?", 10**9),
+    (r"mrd\.?", 10**9), (r"billionen", 10**12),
+    # French
+    (r"mille", 10**3), (r"millions", 10**6), (r"milliards?", 10**9),
+    # Spanish, Portuguese, Italian
+    (r"millones", 10**6), (r"millón", 10**6), (r"billones", 10**12), (r"billón", 10**12),
+    (r"milh(?:ões|oes|ão|ao)", 10**6), (r"bilh(?:ões|oes|ão|ao)", 10**9),
+    (r"mila", 10**3), (r"milioni", 10**6), (r"milione", 10**6), (r"miliardi", 10**9),
+    (r"miliardo", 10**9), (r"mil", 10**3),
+    # Russian, Ukrainian
+    (r"тысяч[аиуе]?", 10**3), (r"тыс\.?", 10**3), (r"тисяч[аіу]?", 10**3), (r"тис\.?", 10**3),
+    (r"миллион(?:ами|ах|ов|а|у|ом)?", 10**6), (r"мільйон(?:ами|ах|ів|а|у|ом)?", 10**6),
+    (r"млн\.?", 10**6),
+    (r"миллиард(?:ами|ах|ов|а|у|ом)?", 10**9), (r"мільярд(?:ами|ах|ів|а|у|ом)?", 10**9),
+    (r"млрд\.?", 10**9), (r"триллион(?:ов|а)?", 10**12), (r"трильйон(?:ів|а)?", 10**12),
+    (r"трлн\.?", 10**12),
+    # Turkish (case suffixes follow directly or after an apostrophe)
+    (r"milyon\w*", 10**6), (r"milyar\w*", 10**9), (r"trilyon\w*", 10**12), (r"bin(?:['’]\w+)?", 10**3),
+    # Arabic
+    (r"مليارات", 10**9), (r"مليارا", 10**9), (r"مليار", 10**9), (r"بلايين", 10**9), (r"بليون", 10**9),
+    (r"ملايين", 10**6), (r"مليونا", 10**6), (r"مليون", 10**6),
+    (r"آلاف", 10**3), (r"ألفا", 10**3), (r"ألف", 10**3), (r"الف", 10**3), (r"تريليون", 10**12),
+    # Persian, Dari, Pashto, Kurdish (Sorani)
+    (r"میلیارد\w*", 10**9), (r"ملیارد\w*", 10**9), (r"میلیون\w*", 10**6), (r"ملیون\w*", 10**6),
+    (r"بیلیون\w*", 10**9), (r"هزار", 10**3), (r"زره", 10**3), (r"تریلیون", 10**12),
+    (r"هەزار", 10**3), (r"میلیۆن", 10**6), (r"ملیۆن", 10**6), (r"ملیار", 10**9), (r"میلیار", 10**9),
+    (r"بلیۆن", 10**9),
+    # Urdu and Hindi (South Asian lakh = 10^5, crore = 10^7)
+    (r"ہزار", 10**3), (r"لاکھ", 10**5), (r"کروڑ", 10**7), (r"ارب", 10**9), (r"ملین", 10**6),
+    (r"بلین", 10**9),
+    (r"हज़ार", 10**3), (r"हजार", 10**3), (r"लाख", 10**5), (r"करोड़", 10**7), (r"करोड", 10**7),
+    (r"अरब", 10**9), (r"मिलियन", 10**6), (r"बिलियन", 10**9), (r"ट्रिलियन", 10**12),
+    # Hebrew
+    (r"מיליארד", 10**9), (r"מיליון", 10**6), (r"אלף", 10**3), (r"טריליון", 10**12),
+]
+
+# Chinese scale characters attach to the digits with no space and need no word boundary.
+CJK_SCALES: list[tuple[str, int]] = [
+    ("万亿", 10**12), ("千亿", 10**11), ("百亿", 10**10), ("十亿", 10**9), ("亿", 10**8),
+    ("千万", 10**7), ("百万", 10**6), ("十万", 10**5), ("万", 10**4), ("千", 10**3),
+]
+
+# Qualifiers before the number: phrase pattern -> language-independent code.
+QUALIFIERS_BEFORE: list[tuple[str, str]] = [
+    # English
+    (r"more than", "over"), (r"over", "over"), (r"above", "over"), (r"in excess of", "over"),
+    (r"upwards of", "over"), (r"nearly", "nearly"), (r"almost", "nearly"), (r"close to", "nearly"),
+    (r"about", "about"), (r"around", "about"), (r"approximately", "about"), (r"roughly", "about"),
+    (r"some", "about"), (r"an estimated", "about"), (r"estimated", "about"), (r"at least", "at_least"),
+    (r"up to", "up_to"), (r"as many as", "up_to"), (r"less than", "under"), (r"fewer than", "under"),
+    (r"under", "under"),
+    # German
+    (r"mehr als", "over"), (r"über", "over"), (r"fast", "nearly"), (r"beinahe", "nearly"),
+    (r"knapp", "nearly"), (r"rund", "about"), (r"etwa", "about"), (r"ungefähr", "about"),
+    (r"ca\.", "about"), (r"circa", "about"), (r"mindestens", "at_least"), (r"bis zu", "up_to"),
+    (r"weniger als", "under"),
+    # French
+    (r"plus de", "over"), (r"près de", "nearly"), (r"presque", "nearly"), (r"environ", "about"),
+    (r"quelque", "about"), (r"au moins", "at_least"), (r"jusqu['’]à", "up_to"), (r"moins de", "under"),
+    # Spanish, Portuguese, Italian
+    (r"más de", "over"), (r"casi", "nearly"), (r"cerca de", "nearly"), (r"alrededor de", "about"),
+    (r"unos", "about"), (r"unas", "about"), (r"al menos", "at_least"), (r"hasta", "up_to"),
+    (r"menos de", "under"), (r"mais de", "over"), (r"quase", "nearly"), (r"aproximadamente", "about"),
+    (r"pelo menos", "at_least"), (r"até", "up_to"), (r"più di", "over"), (r"oltre", "over"),
+    (r"quasi", "nearly"), (r"circa", "about"), (r"almeno", "at_least"), (r"fino a", "up_to"),
+    (r"meno di", "under"),
+    # Russian, Ukrainian
+    (r"более", "over"), (r"больше", "over"), (r"свыше", "over"), (r"почти", "nearly"),
+    (r"около", "about"), (r"примерно", "about"), (r"порядка", "about"), (r"не менее", "at_least"),
+    (r"по меньшей мере", "at_least"), (r"менее", "under"), (r"понад", "over"), (r"більше", "over"),
+    (r"майже", "nearly"), (r"близько", "about"), (r"приблизно", "about"), (r"щонайменше", "at_least"),
+    (r"принаймні", "at_least"),
+    # Turkish
+    (r"yaklaşık", "about"), (r"en az", "at_least"), (r"neredeyse", "nearly"),
+    # Arabic
+    (r"أكثر من", "over"), (r"اكثر من", "over"), (r"ما يزيد على", "over"), (r"ما يزيد عن", "over"),
+    (r"ما يقرب من", "nearly"), (r"قرابة", "nearly"), (r"نحو", "about"), (r"حوالي", "about"),
+    (r"حوالى", "about"), (r"على الأقل", "at_least"), (r"ما لا يقل عن", "at_least"), (r"أقل من", "under"),
+    # Persian, Dari, Pashto, Urdu
+    (r"بیش از", "over"), (r"بیشتر از", "over"), (r"نزدیک به", "nearly"), (r"حدود", "about"),
+    (r"حدوداً", "about"), (r"تقریبا", "about"), (r"تقریباً", "about"), (r"دست کم", "at_least"),
+    (r"دست‌کم", "at_least"), (r"حداقل", "at_least"), (r"کمتر از", "under"),
+    # Hebrew (the number usually follows a hyphen: "יותר מ-1,500")
+    (r"יותר מ-?", "over"), (r"כמעט", "nearly"), (r"לפחות", "at_least"), (r"כ-", "about"),
+    # Chinese
+    (r"超过", "over"), (r"超過", "over"), (r"逾", "over"), (r"近", "nearly"), (r"将近", "nearly"),
+    (r"约", "about"), (r"大约", "about"), (r"至少", "at_least"), (r"多达", "up_to"),
+]
+
+# Qualifiers after the number (postpositions): Turkish "1.500'den fazla", Hindi "से अधिक".
+QUALIFIERS_AFTER: list[tuple[str, str]] = [
+    (r"(?:['’]?\w{0,4}\s+)?fazla", "over"), (r"(?:['’]?\w{0,4}\s+)?az", "under"),
+    (r"से\s+(?:अधिक|ज़्यादा|ज्यादा)", "over"), (r"سے\s+(?:زائد|زیادہ)", "over"),
+    (r"多", "over"), (r"余", "over"), (r"餘", "over"), (r"以上", "over"), (r"左右", "about"),
+    (r"plus", "over"),
+]
+
+# Currency markers before the number (symbols and codes) -> ISO 4217 code.
+CURRENCY_BEFORE: list[tuple[str, str]] = [
+    (r"US\s?\$", "USD"), (r"A\$", "AUD"), (r"C\$", "CAD"), (r"HK\$", "HKD"), (r"\$", "USD"),
+    (r"£", "GBP"), (r"€", "EUR"), (r"¥", "CNY"), (r"₹", "INR"), (r"₽", "RUB"), (r"₺", "TRY"),
+    (r"₪", "ILS"), (r"Rs\.?", "INR"),
+    (r"USD", "USD"), (r"EUR", "EUR"), (r"GBP", "GBP"), (r"CHF", "CHF"), (r"RMB", "CNY"),
+]
+
+# Currency markers after the number (and its scale word) -> ISO code.
+CURRENCY_AFTER: list[tuple[str, str]] = [
+    (r"\$", "USD"), (r"€", "EUR"), (r"£", "GBP"), (r"₽", "RUB"), (r"₺", "TRY"), (r"₪", "ILS"),
+    (r"USD", "USD"), (r"EUR", "EUR"), (r"GBP", "GBP"),
+    (r"(?:US-)?dollars?", "USD"), (r"dólar(?:es)?", "USD"), (r"dollari", "USD"), (r"dolar\w*", "USD"),
+    (r"доллар(?:ов|а|ы)?", "USD"), (r"долар(?:ів|а|и)?", "USD"), (r"دولار", "USD"), (r"دلار", "USD"),
+    (r"ډالر\w*", "USD"), (r"دۆلار", "USD"), (r"ڈالر", "USD"), (r"डॉलर", "USD"), (r"דולר", "USD"),
+    (r"美元", "USD"),
+    (r"euros?", "EUR"), (r"евро", "EUR"), (r"євро", "EUR"), (r"یورو", "EUR"), (r"يورو", "EUR"),
+    (r"欧元", "EUR"),
+    (r"pounds?(?: sterling)?", "GBP"), (r"(?:britische )?pfund", "GBP"), (r"livres?(?: sterling)?", "GBP"),
+    (r"libras?(?: esterlinas?)?", "GBP"), (r"sterline", "GBP"), (r"фунт(?:ов|а)? стерлингов", "GBP"),
+    (r"英镑", "GBP"), (r"جنيه إسترليني", "GBP"),
+    (r"рубл(?:ей|я|ь)", "RUB"), (r"(?:yuan|юаней|元|人民币)", "CNY"), (r"rupees?", "INR"),
+    (r"روپے", "PKR"), (r"रुपये", "INR"), (r"लीरा", "TRY"), (r"lira", "TRY"), (r"ریال", "IRR"),
+    (r"تومان", "IRT"), (r"شيكل", "ILS"), (r"שקל(?:ים)?", "ILS"),
+]
+
+# Percent: sign after the number, words after it, or markers before it (Turkish "%13", "yüzde 13").
+PERCENT_AFTER = (
+    r"[%％٪]|per\s?cent\b|percent\b|prozent\b|pour\s?cent\b|por\s?ciento\b|per\s?cento\b|percento\b"
+    r"|por\s?cento\b|процент\w*|відсот\w*|درصد|بالمئة|بالمائة|في\s?المئة|في\s?المائة|فیصد\w*|سلنه|سلنې"
+    r"|لەسەد|प्रतिशत|אחוז(?:ים)?"
+)
+PERCENT_BEFORE = r"(?:[%％٪]\s?|yüzde\s|%\s?)$"
+
+# English-style scale letters glued to a currency amount: "$2m", "£1.5bn", "€10k".
+GLUED_SCALES: dict[str, int] = {"k": 10**3, "m": 10**6, "bn": 10**9, "b": 10**9, "tn": 10**12}
+
+# Ordinal suffixes glued to digits (English, French, Romance indicators).
+ORDINAL_SUFFIX = r"(?:st|nd|rd|th|er|re|e|ème|eme|º|ª|°|\.º|\.ª|-й|-я|-е|-го|-ю|-м|ым|ий|ي|م|ەمین|ویں|वें|वीं|वाँ)"
+
+# Words before a number saying it is a time of day ("at 11.15", "alle 15.00", "об 11.15").
+TIME_CUES = (
+    r"(?:at|um|alle|à|a las|às|as|о|об|в|saat|ساعت|الساعة|בשעה|से|بجے)\s*$"
+)
+TIME_AFTER = r"\s?(?:a\.m\.|p\.m\.|am\b|pm\b|Uhr\b|h\b|ч\.?|hrs?\b|uur\b)"
+
+# Month names (stems), to tell day numbers (kind "date") from counts. Matched case-insensitively.
+MONTHS = (
+    r"jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|févr\w*|mar(?:ch|s|z|zo|ço)?|märz|apr(?:il|ile)?|avril"
+    r"|abril|may|mai|mayo|maggio|maio|june?|juin|juni|junio|giugno|junho|july|juil\w*|juli|julio|luglio"
+    r"|julho|aug(?:ust)?|août|agosto|sept?(?:ember|embre|iembre)?|settembre|setembro|oct(?:ober|obre)?"
+    r"|okt(?:ober)?|octubre|ottobre|outubro|nov(?:ember|embre|iembre)?|novembro|dec(?:ember)?|déc\w*"
+    r"|dez(?:ember|embro)?|diciembre|dicembre|enero|gennaio|janeiro|febrero|febbraio|fevereiro"
+    r"|январ\w*|феврал\w*|марта?|апрел\w*|ма[яй]|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*"
+    r"|декабр\w*|січ\w*|лют\w*|берез\w*|квіт\w*|трав\w*|черв\w*|лип\w*|серп\w*|верес\w*|жовт\w*"
+    r"|листопад\w*|груд\w*|ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık"
+    r"|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر"
+    r"|ژانویه|فوریه|مارس|آوریل|مه|ژوئن|ژوئیه|اوت|سپتامبر|اکتبر|نوامبر|دسامبر|جنوری|فروری|مارچ|اپریل"
+    r"|مئی|جون|جولائی|اگست|ستمبر|اکتوبر|نومبر|دسمبر|जनवरी|फरवरी|मार्च|अप्रैल|मई|जून|जुलाई|अगस्त|सितंबर"
+    r"|अक्टूबर|नवंबर|दिसंबर|ינואר|פברואר|מרץ|אפריל|מאי|יוני|יולי|אוגוסט|ספטמבר|אוקטובר|נובמבר|דצמבר"
+    r"|בינואר|בפברואר|במרץ|באפריל|במאי|ביוני|ביולי|באוגוסט|בספטמבר|באוקטובר|בנובמבר|בדצמבר"
+)
+
+# Words before a 4-digit number that make it a year ("in 2017", "seit 2010", "سال ۲۰۱۷").
+YEAR_CUES = (
+    r"(?:in|since|by|until|from|year|im|seit|bis|jahr|en|depuis|desde|dal|nel|del|em|no|de|в|с|до|году"
+    r"|року|році|سال|سنة|عام|في|שנת|ב-|साल|سن)\s*$"
+)
+
+# Function words that are never the counted noun.
+UNIT_STOPWORDS = frozenset(
+    "of the a an and or to in on at for by from with than de des du la le les el los las del di da "
+    "dei degli delle do dos das em no na und der die das den dem von mit für im am zu и в на с по из "
+    "от для что و في من على به از در را با که تا و ve ile bir için של את על עם ב ל ה के की का में से "
+    "को और کے کی کا میں سے کو اور per cent percent".split()
+)

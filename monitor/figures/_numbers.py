@@ -1,0 +1,186 @@
+"""Reading digit runs in any script: grouping and decimal separators, and composite patterns.
+
+Composite patterns (times, dates, phone numbers, decades) are found first and claim their span,
+so the plain-number pass never splits "11:15" or "30.09.2018" into separate counts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from monitor.figures._lexicon import MONTHS, TIME_CUES
+
+# A run of digits with single separator characters between digit groups; \d is Unicode-aware
+# (Latin, Persian, Arabic-Indic, Devanagari, full-width ... digits).
+CANDIDATE = re.compile(r"\d+(?:[.,٬٫،'’ \u00a0\u202f\u2009]\d+)*")
+_GROUPING_ONLY = frozenset("٬'’ \u00a0\u202f\u2009")
+_DECIMAL_ONLY = frozenset("٫")
+_EITHER = frozenset(".,،")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A composite figure found by a pattern pass (time, date part, year, phone, decade)."""
+
+    start: int
+    end: int
+    value: float
+    kind: str
+
+
+def digits_to_ascii(s: str) -> str:
+    """Map every Unicode decimal digit to ASCII; other characters are kept."""
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c for c in s)
+
+
+def _interpret(groups: list[str], seps: list[str]) -> str | None:
+    """The plain decimal string for digit groups joined by separators, or None if invalid."""
+    if not seps:
+        return groups[0]
+    first = groups[0]
+
+    def grouping(gs: list[str], ss: list[str]) -> bool:
+        return (len(set(ss)) == 1 and ss[0] not in _DECIMAL_ONLY and 1 <= len(gs[0]) <= 3
+                and all(len(g) == 3 for g in gs[1:]) and not (gs[0] == "0" and ss[0] in _EITHER))
+
+    if grouping(groups, seps):
+        return "".join(groups)
+    last = seps[-1]
+    if last in _GROUPING_ONLY:
+        return None
+    head_groups, head_seps = groups[:-1], seps[:-1]
+    if head_seps and (last in head_seps or not grouping(head_groups, head_seps)):
+        return None
+    if not head_seps and len(first) > 1 and first.startswith("0"):
+        return None
+    return "".join(head_groups) + "." + groups[-1]
+
+
+def parse_number(raw: str) -> tuple[Decimal, int] | None:
+    """Value and consumed length of the longest valid number at the start of ``raw``."""
+    parts = re.split(r"(\D)", raw)
+    groups, seps = [digits_to_ascii(g) for g in parts[0::2]], parts[1::2]
+    for k in range(len(groups), 0, -1):
+        plain = _interpret(groups[:k], seps[: k - 1])
+        if plain is not None:
+            length = sum(len(g) for g in parts[0 : 2 * k - 1])
+            try:
+                return Decimal(plain), length
+            except InvalidOperation:
+                return None
+    return None
+
+
+def _num(s: str) -> int:
+    return int(digits_to_ascii(s))
+
+
+_D = r"(?<![\d.,:/])"  # a number starts here, not inside another
+_AMPM = r"(?:\s?(a\.m\.|p\.m\.|am|pm|AM|PM)(?!\w))"
+_TIME_COLON = re.compile(_D + r"(\d{1,2})[:：](\d{2})(?![\d:])" + _AMPM + "?")
+_TIME_H = re.compile(_D + r"(\d{1,2})[h.](\d{2})(?!\d)(?:" + _AMPM + r"|\s?(Uhr|h)(?!\w))?")
+_TIME_HOUR = re.compile(_D + r"(\d{1,2})(?:" + _AMPM + r"|\s?(Uhr|h|ч\.)(?![\w/]))")
+_TIME_CUE = re.compile(TIME_CUES, re.I)
+_TIME_ZH = re.compile(r"(上午|下午|晚上|凌晨|早上|中午)?\s*(\d{1,2})\s*[点點時时](?:\s*(\d{1,2})\s*分)?")
+_DATE_NUMERIC = re.compile(_D + r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d.,/]?\d)")
+_DATE_ISO = re.compile(_D + r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_DATE_ZH = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:份|\s*(\d{1,2})\s*[日号號])?")
+_YEAR_ZH = re.compile(_D + r"(\d{4})\s*年(?!代)")
+_PHONE = re.compile(r"(?<![\w.,])(?:\+\d{1,3}[ \-]?)?(?:\(0\d{1,4}\)|0\d{2,4})[ \-]?\d{3,4}[ \-]?\d{3,4}(?!\d)")
+_DECADE_ZH = re.compile(r"(\d{2})\s*世纪\s*(\d0)\s*年代")
+_DECADE_WORD = re.compile(
+    r"(?:años|anni|années|anos|שנות\sה|decade\sof\sthe)\s?-?\s?['‘’]?\s?(\d0)(?!\d)"
+    r"|(?<!\d)(\d0)\s?(?:-е|-х|-ті|-х\sроків)\s?(?:годы|годах|годов|роки|років|роках)?"
+    r"|(?<!\d)(\d0)er(?=\s?-?Jahre)"
+    r"|(?<![\d.,])['‘’]?(\d{3}0|\d0)['’]?s(?!\w)",
+    re.I,
+)
+_AGE_BEFORE = re.compile(r"(?:his|her|their|my|your|our|early|late|mid-?)\s*$", re.I)
+MONTH_AFTER = re.compile(r"^\s?(?:\.|th|st|nd|rd|er|de|of)?\s?(?:de\s|of\s)?(?:" + MONTHS + r")(?![^\W\d_])", re.I)
+MONTH_BEFORE = re.compile(r"(?<![^\W\d_])(?:" + MONTHS + r")\.?,?\s?$", re.I)
+
+
+def _hours(h: int, m: int, ampm: str | None) -> float | None:
+    if ampm:
+        if h > 12:
+            return None
+        pm = ampm.lower().startswith("p")
+        h = (h % 12) + (12 if pm else 0)
+    if h > 24 or m > 59:
+        return None
+    return round(h + m / 60, 6)
+
+
+def composite_spans(text: str) -> Iterator[Span]:
+    """Times, numeric and CJK dates, phone numbers and decades, each with its value and kind.
+
+    Spans may overlap; the caller keeps the first that claims a region (order = priority).
+    A month written as a number yields no figure (translations write it as a name), so a
+    ``Span`` with kind "skip" claims it without producing a figure.
+    """
+    for m in _PHONE.finditer(text):
+        digits = re.sub(r"\D", "", digits_to_ascii(m.group()))
+        if len(digits) >= 8:
+            yield Span(m.start(), m.end(), float(digits), "identifier")
+    for m in _DATE_ISO.finditer(text):
+        mon, day = int(m.group(2)), int(m.group(3))
+        if 1 <= mon <= 12 and 1 <= day <= 31:
+            yield Span(m.start(1), m.end(1), float(_num(m.group(1))), "year")
+            yield Span(m.end(1), m.start(3), 0.0, "skip")
+            yield Span(m.start(3), m.end(3), float(day), "date")
+    for m in _DATE_NUMERIC.finditer(text):
+        a, b, y = _num(m.group(1)), _num(m.group(3)), m.group(4)
+        if not (1 <= a <= 31 and 1 <= b <= 31 and min(a, b) <= 12):
+            continue
+        day_group = 3 if a <= 12 < b else 1
+        year = _num(y) if len(y) == 4 else 2000 + _num(y) if _num(y) < 50 else 1900 + _num(y)
+        month_group = 1 if day_group == 3 else 3
+        yield Span(m.start(day_group), m.end(day_group), float(_num(m.group(day_group))), "date")
+        yield Span(m.start(month_group), m.end(month_group), 0.0, "skip")
+        yield Span(m.start(4), m.end(4), float(year), "year")
+    for m in _TIME_COLON.finditer(text):
+        v = _hours(_num(m.group(1)), _num(m.group(2)), m.group(3))
+        if v is not None:
+            yield Span(m.start(), m.end(), v, "time")
+    for m in _TIME_H.finditer(text):
+        ampm, clock = m.group(3), m.group(4)
+        sep = text[m.end(1)]
+        cue = _TIME_CUE.search(text, max(0, m.start() - 12), m.start()) is not None
+        if sep == "h" or ampm or clock or cue:
+            v = _hours(_num(m.group(1)), _num(m.group(2)), ampm)
+            if v is not None:
+                yield Span(m.start(), m.end(), v, "time")
+    for m in _TIME_HOUR.finditer(text):
+        v = _hours(_num(m.group(1)), 0, m.group(2))
+        if v is not None:
+            yield Span(m.start(), m.end(), v, "time")
+    for m in _TIME_ZH.finditer(text):
+        h, mins = _num(m.group(2)), _num(m.group(3)) if m.group(3) else 0
+        if m.group(1) in ("下午", "晚上") and h < 12:
+            h += 12
+        v = _hours(h, mins, None)
+        if v is not None and (m.group(1) or m.group(3)):
+            yield Span(m.start(2), m.end(), v, "time")
+    for m in _DATE_ZH.finditer(text):
+        if m.group(1):
+            yield Span(m.start(1), m.end(1), float(_num(m.group(1))), "year")
+        yield Span(m.start(2), m.end(2), 0.0, "skip")
+        if m.group(3):
+            yield Span(m.start(3), m.end(3), float(_num(m.group(3))), "date")
+    for m in _YEAR_ZH.finditer(text):
+        yield Span(m.start(1), m.end(1), float(_num(m.group(1))), "year")
+    for m in _DECADE_ZH.finditer(text):
+        yield Span(m.start(), m.end(), float((_num(m.group(1)) - 1) * 100 + _num(m.group(2))), "year")
+    for m in _DECADE_WORD.finditer(text):
+        g = next(i for i in range(1, 5) if m.group(i))
+        d = _num(m.group(g))
+        if d >= 1000:
+            yield Span(m.start(), m.end(), float(d), "year")
+        elif g == 4 and _AGE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "in his 40s" is an age: left to the plain-number pass
+        else:
+            yield Span(m.start(), m.end(), float(1900 + d), "year")
