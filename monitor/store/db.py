@@ -113,8 +113,11 @@ def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
         stmt = postgresql.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
     else:  # pragma: no cover - only the two supported dialects
         raise StoreError(f"unsupported database dialect {dialect}")
-    result = conn.execute(stmt, list(rows))
-    return max(result.rowcount, 0) if result.rowcount is not None else 0
+    # RETURNING counts the rows really inserted, on both dialects and for executemany alike
+    # (rowcount is unreliable for batched inserts on PostgreSQL).
+    key_col = table.c[conflict[0]]
+    result = conn.execute(stmt.returning(key_col), list(rows))
+    return len(result.all())
 
 
 def with_retry(fn: Callable[[], _T], *, attempts: int = 8, delay: float = 0.2) -> _T:
