@@ -1,0 +1,47 @@
+# monitor — developer entry points. Quick start: `make demo`, then `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: help install demo test test-sqlite test-postgres airflow bench lint system-deps clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[airflow,postgres,dev]"
+	touch $(STAMP)
+
+install: $(STAMP)  ## Create .venv and install the project with Airflow and the test tools (pinned)
+
+demo: install  ## Run a full monitoring cycle through the real Airflow DAGs on the offline demo feeds
+	$(BIN)/python scripts/demo.py
+
+system-deps:  ## Install Debian packages the browser tests need (Chromium), when running as root
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	fi
+
+test: install system-deps  ## Run the whole test suite (SQLite; PostgreSQL too when MONITOR_TEST_DATABASE_URL is set)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install system-deps  ## Run the suite against a local PostgreSQL (installed and started if needed)
+	MONITOR_TEST_DATABASE_URL=$$(scripts/postgres-start.sh) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+airflow: install  ## Start `airflow standalone` with the project's DAGs and plugins on http://127.0.0.1:8080
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/airflow-standalone.sh
+
+bench: install  ## Run the benchmarks and evaluations; figures go to docs/benchmarks.md
+	$(BIN)/python -m benchmarks.run_all
+
+lint:  ## ruff and mypy --strict on the library
+	$(BIN)/ruff check monitor dags plugins tests benchmarks scripts
+	$(BIN)/mypy monitor
+
+clean:  ## Remove the demo store, Airflow home and caches (keeps .venv)
+	rm -rf var airflow_home .pytest_cache .mypy_cache .ruff_cache .hypothesis
