@@ -64,7 +64,8 @@ def _lookup(pairs: list[tuple[str, str]], found: str) -> str:
     return ""
 
 
-_SPACE = r"[ \u00a0\u202f\u2009]?"
+# spaces, and the invisible direction marks that right-to-left texts put around numbers
+_SPACE = r"[ \u00a0\u202f\u2009\u200b-\u200f\u2066-\u2069\u061c]{0,4}"
 _SCALE = re.compile(_SPACE + r"(" + _alternation(lex.SCALES) + r")(?!" + _LETTER + r")", re.I)
 _CJK_SCALE = re.compile(r"\s?(?:多|余)?(" + "|".join(s for s, _ in lex.CJK_SCALES) + r")")
 _GLUED_SCALE = re.compile(r"(bn|tn|k|m|b)(?!" + _LETTER + r")", re.I)

@@ -17,9 +17,10 @@ from monitor.figures._lexicon import MONTHS, TIME_CUES
 # A run of digits with single separator characters between digit groups; \d is Unicode-aware
 # (Latin, Persian, Arabic-Indic, Devanagari, full-width ... digits).
 CANDIDATE = re.compile(r"\d+(?:[.,٬٫،'’ \u00a0\u202f\u2009]\d+)*")
-_GROUPING_ONLY = frozenset("٬'’ \u00a0\u202f\u2009")
+_GROUPING_ONLY = frozenset("'’ \u00a0\u202f\u2009")
 _DECIMAL_ONLY = frozenset("٫")
-_EITHER = frozenset(".,،")
+# the Arabic thousands sign and comma are also written as decimal marks ("۲٬۵۲ میلیون" = 2.52 million)
+_EITHER = frozenset(".,،٬")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,15 +83,31 @@ def _num(s: str) -> int:
 _D = r"(?<![\d.,:/])"  # a number starts here, not inside another
 _AMPM = r"(?:\s?(a\.m\.|p\.m\.|am|pm|AM|PM)(?!\w))"
 _TIME_COLON = re.compile(_D + r"(\d{1,2})[:：](\d{2})(?![\d:])" + _AMPM + "?")
-_TIME_H = re.compile(_D + r"(\d{1,2})[h.](\d{2})(?!\d)(?:" + _AMPM + r"|\s?(Uhr|h)(?!\w))?")
+_TIME_H = re.compile(_D + r"(\d{1,2})(?:\.|\s?h\s?)(\d{2})(?!\d)(?:" + _AMPM + r"|\s?(Uhr|h|बजे|بجے|بجو)(?!\w))?")
 _TIME_HOUR = re.compile(_D + r"(\d{1,2})(?:" + _AMPM + r"|\s?(Uhr|h|ч\.)(?![\w/]))")
 _TIME_CUE = re.compile(TIME_CUES, re.I)
+_PM_AFTER = (r"مساءً|مساءا|مساء|بعد\s?از\s?ظهر|بعدازظهر|عصر|ئێوارە|دوای\s?نیوەڕۆ|شام|شب"
+             r"|час(?:а|ов)?\s(?:дня|вечера)|годин[иа]?\s(?:дня|вечора)")
+_AM_AFTER = r"صباحًا|صباحاً|صباحا|صباح|صبح|بەیانی|утра|ранку|sabah"
+_PM_BEFORE = r"दोपहर|शाम|رات|شام|ماسپښین|ماسپشین|öğleden\s?sonra|下午|晚上|בערב|אחר\s?הצהריים"
+_AM_BEFORE = r"सुबह|صبح|سهار|上午|早上|凌晨|בבוקר"
+_CLOCK_AFTER = r"बजे|بجے|بجو|o['’]clock|Uhr|uur"
+_TIME_WORDS = re.compile(
+    r"(?:(?P<pre>" + _AM_BEFORE + "|" + _PM_BEFORE + r")\s?(?:(?:ساعت|الساعة|saat|په|को|د)\s?){0,2})?"
+    r"(?<![\d.,:/])(?P<h>\d{1,2})(?:[.:：]\s?(?P<m>\d{2}))?(?![\d.,]\d)(?:['’]\w{1,3}|ی)?\s?"
+    r"(?:(?:ساعت|kl\.)\s?)?(?P<post>" + _AM_AFTER + "|" + _PM_AFTER + "|" + _CLOCK_AFTER + r")?", re.I)
+_IS_PM = re.compile(_PM_AFTER + "|" + _PM_BEFORE, re.I)
 _TIME_ZH = re.compile(r"(上午|下午|晚上|凌晨|早上|中午)?\s*(\d{1,2})\s*[点點時时](?:\s*(\d{1,2})\s*分)?")
+_YEAR_RANGE = re.compile(_D + r"(\d{2})(\d{2})\s?[-–]\s?(\d{2})(?![\d.,]?\d)")
+# right-to-left texts often store "1950-53" as "53-1950"
+_YEAR_RANGE_RTL = re.compile(_D + r"(\d{2})\s?[-–]\s?(\d{2})(\d{2})(?![\d.,]?\d)")
+_GAME_CLOCK_ZH = re.compile(r"(\d{1,3})\s*分\s*(\d{1,2})\s*秒")
 _DATE_NUMERIC = re.compile(_D + r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d.,/]?\d)")
 _DATE_ISO = re.compile(_D + r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _DATE_ZH = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:份|\s*(\d{1,2})\s*[日号號])?")
 _YEAR_ZH = re.compile(_D + r"(\d{4})\s*年(?!代)")
-_PHONE = re.compile(r"(?<![\w.,])(?:\+\d{1,3}[ \-]?)?(?:\(0\d{1,4}\)|0\d{2,4})[ \-]?\d{3,4}[ \-]?\d{3,4}(?!\d)")
+_PHONE = re.compile(r"(?<![\w.,])(?:\+\d{1,3}[ \-\u00a0]?)?(?:\(0\d{1,4}\)|0\d{2,4})[ \-\u00a0\u202f]?\d{3,4}"
+                    r"[ \-\u00a0\u202f]?\d{3,4}(?!\d)")
 _DECADE_ZH = re.compile(r"(\d{2})\s*世纪\s*(\d0)\s*年代")
 _DECADE_WORD = re.compile(
     r"(?:años|anni|années|anos|שנות\sה|decade\sof\sthe)\s?-?\s?['‘’]?\s?(\d0)(?!\d)"
@@ -142,6 +159,16 @@ def composite_spans(text: str) -> Iterator[Span]:
         yield Span(m.start(day_group), m.end(day_group), float(_num(m.group(day_group))), "date")
         yield Span(m.start(month_group), m.end(month_group), 0.0, "skip")
         yield Span(m.start(4), m.end(4), float(year), "year")
+    for m in _TIME_WORDS.finditer(text):
+        pre, post = m.group("pre"), m.group("post")
+        if not (pre or post):
+            continue
+        h, mins = _num(m.group("h")), _num(m.group("m")) if m.group("m") else 0
+        if (pre and _IS_PM.fullmatch(pre)) or (post and _IS_PM.fullmatch(post)):
+            h = h + 12 if h < 12 else h
+        v = _hours(h, mins, None)
+        if v is not None:
+            yield Span(m.start("h"), m.end(), v, "time")
     for m in _TIME_COLON.finditer(text):
         v = _hours(_num(m.group(1)), _num(m.group(2)), m.group(3))
         if v is not None:
@@ -158,6 +185,18 @@ def composite_spans(text: str) -> Iterator[Span]:
         v = _hours(_num(m.group(1)), 0, m.group(2))
         if v is not None:
             yield Span(m.start(), m.end(), v, "time")
+    for m in _YEAR_RANGE.finditer(text):  # "1950-53": the second year keeps the first's century
+        first, second = _num(m.group(1) + m.group(2)), _num(m.group(1) + m.group(3))
+        if 1000 <= first < second <= 2100:
+            yield Span(m.start(1), m.end(2), float(first), "year")
+            yield Span(m.start(3), m.end(3), float(second), "year")
+    for m in _YEAR_RANGE_RTL.finditer(text):
+        first, second = _num(m.group(2) + m.group(3)), _num(m.group(2) + m.group(1))
+        if 1000 <= first < second <= 2100:
+            yield Span(m.start(1), m.end(1), float(second), "year")
+            yield Span(m.start(2), m.end(3), float(first), "year")
+    for m in _GAME_CLOCK_ZH.finditer(text):  # "3分35秒" reads like the "3:35" of a match clock
+        yield Span(m.start(), m.end(), round(_num(m.group(1)) + _num(m.group(2)) / 60, 6), "time")
     for m in _TIME_ZH.finditer(text):
         h, mins = _num(m.group(2)), _num(m.group(3)) if m.group(3) else 0
         if m.group(1) in ("下午", "晚上") and h < 12:
