@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitor.crosslingual import evidence, script_of
+from monitor.fingerprint import Fingerprinter
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -166,10 +167,32 @@ def _cross_script(a: str, b: str, lang_a: str | None, lang_b: str | None) -> Pai
     return PairScore(score=s, duplicate=dup, features={"shared_evidence": float(len(shared))})
 
 
+# Whole articles (not sentences) are judged as near-duplicates on word 3-shingles: a lightly
+# edited copy keeps half its shingles, a short item quoted inside a long one is contained.
+DOCUMENT_WORDS = 40
+DOCUMENT_JACCARD = 0.5
+DOCUMENT_CONTAINMENT = 0.7
+
+
+def _document_overlap(a: str, b: str, lang: str | None) -> tuple[float, float]:
+    fp = Fingerprinter(num_perm=1)
+    sa, sb = set(fp.shingles(a, lang).tolist()), set(fp.shingles(b, lang).tolist())
+    if not sa or not sb:
+        return 0.0, 0.0
+    inter = len(sa & sb)
+    return inter / len(sa | sb), inter / min(len(sa), len(sb))
+
+
 def compare(a: str, b: str, *, lang_a: str | None = None, lang_b: str | None = None) -> PairScore:
     """Score whether ``a`` and ``b`` tell the same narrative (same language or not)."""
-    if script_of(a) != script_of(b):
+    if (lang_a and lang_b and lang_a != lang_b) or script_of(a) != script_of(b):
         return _cross_script(a, b, lang_a, lang_b)
     feats = features(a, b)
     s = score_features(feats)
-    return PairScore(score=s, duplicate=s >= THRESHOLD, features=feats)
+    dup = s >= THRESHOLD
+    if min(len(_WORD.findall(a)), len(_WORD.findall(b))) >= DOCUMENT_WORDS:
+        jaccard, containment = _document_overlap(a, b, lang_a or lang_b)
+        feats = {**feats, "shingle_jaccard": jaccard, "shingle_containment": containment}
+        dup = jaccard >= DOCUMENT_JACCARD or containment >= DOCUMENT_CONTAINMENT
+        s = max(jaccard, containment) if dup else min(s, max(jaccard, containment))
+    return PairScore(score=s, duplicate=dup, features=feats)
