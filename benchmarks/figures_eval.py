@@ -14,7 +14,6 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from benchmarks._report import shared_data, write_section
 from monitor.figures import extract_figures

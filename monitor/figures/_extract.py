@@ -24,7 +24,9 @@ ALERTABLE_KINDS: frozenset[str] = frozenset({"count", "percent", "money"})
 
 # Long-scale languages, where "billion"/"billón" is 10^12 (their 10^9 is milliard/Milliarde).
 _LONG_SCALE_LANGS = frozenset({"de", "fr", "es", "it", "nl", "pl", "sv", "da", "no", "fi"})
-_LETTER = r"[^\W\d_]"
+# letters, plus the combining marks that Python's \w leaves out (Devanagari vowel signs,
+# Arabic harakat) and the zero-width non-joiner inside Persian words
+_LETTER = r"(?:[^\W\d_]|[\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963\u064b-\u065f\u0670\u200c])"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +77,7 @@ _CURRENCY_AFTER = re.compile(
 _PERCENT_AFTER = re.compile(r"\s?(?:" + lex.PERCENT_AFTER + r")", re.I)
 _PERCENT_BEFORE = re.compile(lex.PERCENT_BEFORE, re.I)
 _QUAL_BEFORE = re.compile(
-    r"(?<!" + _LETTER + r")(" + _alternation(lex.QUALIFIERS_BEFORE) + r")\s?$", re.I)
+    r"(?<!" + _LETTER + r")(" + _alternation(lex.QUALIFIERS_BEFORE) + r")\s?(?:" + lex.ARTICLES + r")?$", re.I)
 _QUAL_AFTER = re.compile(r"\s?(" + _alternation(lex.QUALIFIERS_AFTER) + r")(?!" + _LETTER + r")", re.I)
 _ORDINAL = re.compile(lex.ORDINAL_SUFFIX + r"(?!" + _LETTER + r")", re.I)
 _YEAR_CUE = re.compile(lex.YEAR_CUES, re.I)
@@ -142,7 +144,11 @@ def _scale_value(found: str, lang: str | None) -> int:
 def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, lang: str | None,
                     taken: bytearray) -> Figure | None:
     """Build the Figure for a plain number at text[start:end] from the words around it."""
-    before = text[max(0, start - 40):start]
+    # words around the number, but never inside a span another figure already owns
+    lo = max(0, start - 40)
+    free_from = next((i + 1 for i in range(start - 1, lo - 1, -1) if taken[i]), lo)
+    before = text[free_from:start]
+    limit = next((i for i in range(end, min(len(text), end + 60)) if taken[i]), len(text))
     kind = "count"
     unit: str | None = None
     scale = 1
@@ -163,8 +169,8 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
         qualifier = _lookup(lex.QUALIFIERS_BEFORE, m_q.group(1)) or None
     percent = _PERCENT_BEFORE.search(before) is not None
 
-    m_scale = _SCALE.match(text, pos) or _CJK_SCALE.match(text, pos)
-    if m_scale and not any(taken[m_scale.start():m_scale.end()]):
+    m_scale = _SCALE.match(text, pos, limit) or _CJK_SCALE.match(text, pos, limit)
+    if m_scale:
         found = m_scale.group(1)
         cjk = dict(lex.CJK_SCALES)
         scale = cjk[found] if found in cjk else _scale_value(found, lang)
@@ -172,22 +178,22 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
             qualifier = qualifier or "over"
         pos = m_scale.end()
     elif currency:
-        m_glued = _GLUED_SCALE.match(text, pos)
+        m_glued = _GLUED_SCALE.match(text, pos, limit)
         if m_glued:
             scale = lex.GLUED_SCALES[m_glued.group(1).lower()]
             pos = m_glued.end()
 
     if not percent:
-        m_pct = _PERCENT_AFTER.match(text, pos)
+        m_pct = _PERCENT_AFTER.match(text, pos, limit)
         if m_pct:
             percent = True
             pos = m_pct.end()
     if not currency and not percent:
-        m_cur_after = _CURRENCY_AFTER.match(text, pos)
+        m_cur_after = _CURRENCY_AFTER.match(text, pos, limit)
         if m_cur_after:
             currency = _lookup(lex.CURRENCY_AFTER, m_cur_after.group(1))
             pos = m_cur_after.end()
-    m_qa = _QUAL_AFTER.match(text, pos)
+    m_qa = _QUAL_AFTER.match(text, pos, limit)
     if m_qa and qualifier is None:
         qualifier = _lookup(lex.QUALIFIERS_AFTER, m_qa.group(1).strip()) or None
 
@@ -207,7 +213,7 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
     elif _YEAR_CUE.search(before[-8:]) and plain_digits and len(raw) == 4 and 1000 <= value <= 2100:
         kind = "year"
     if kind == "count":
-        unit = _unit_after(text, pos)
+        unit = _unit_after(text[:limit], pos)
     total = value * scale
     if m_cur:  # the currency sign belongs to what a reader sees: "$2 billion"
         start -= len(before) - m_cur.start()

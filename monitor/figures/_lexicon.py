@@ -105,6 +105,9 @@ QUALIFIERS_BEFORE: list[tuple[str, str]] = [
     (r"约", "about"), (r"大约", "about"), (r"至少", "at_least"), (r"多达", "up_to"),
 ]
 
+# Articles that may stand between a qualifier and its number ("oltre il 3%", "más de los 500").
+ARTICLES = r"(?:il|lo|la|le|l['’]|i|gli|el|los|las|the|der|die|das|den|les|os|as|o|a)\s"
+
 # Qualifiers after the number (postpositions): Turkish "1.500'den fazla", Hindi "से अधिक".
 QUALIFIERS_AFTER: list[tuple[str, str]] = [
     (r"(?:['’]?\w{0,4}\s+)?fazla", "over"), (r"(?:['’]?\w{0,4}\s+)?az", "under"),
@@ -126,8 +129,8 @@ CURRENCY_AFTER: list[tuple[str, str]] = [
     (r"\$", "USD"), (r"€", "EUR"), (r"£", "GBP"), (r"₽", "RUB"), (r"₺", "TRY"), (r"₪", "ILS"),
     (r"USD", "USD"), (r"EUR", "EUR"), (r"GBP", "GBP"),
     (r"(?:US-)?dollars?", "USD"), (r"dólar(?:es)?", "USD"), (r"dollari", "USD"), (r"dolar\w*", "USD"),
-    (r"доллар(?:ов|а|ы)?", "USD"), (r"долар(?:ів|а|и)?", "USD"), (r"دولار", "USD"), (r"دلار", "USD"),
-    (r"ډالر\w*", "USD"), (r"دۆلار", "USD"), (r"ڈالر", "USD"), (r"डॉलर", "USD"), (r"דולר", "USD"),
+    (r"доллар(?:ов|а|ы)?", "USD"), (r"долар(?:ів|а|и)?", "USD"), (r"دولار\w?", "USD"), (r"دلار\w?", "USD"),
+    (r"ډالر\w*", "USD"), (r"دۆلار\w?", "USD"), (r"ڈالر", "USD"), (r"डॉलर", "USD"), (r"דולר", "USD"),
     (r"美元", "USD"),
     (r"euros?", "EUR"), (r"евро", "EUR"), (r"євро", "EUR"), (r"یورو", "EUR"), (r"يورو", "EUR"),
     (r"欧元", "EUR"),
@@ -183,9 +186,12 @@ YEAR_CUES = (
 )
 
 # Function words that are never the counted noun.
-UNIT_STOPWORDS = frozenset(
-    "of the a an and or to in on at for by from with than de des du la le les el los las del di da "
-    "dei degli delle do dos das em no na und der die das den dem von mit für im am zu и в на с по из "
-    "от для что و في من على به از در را با که تا و ve ile bir için של את על עם ב ל ה के की का में से "
-    "को और کے کی کا میں سے کو اور per cent percent".split()
-)
+UNIT_STOPWORDS = frozenset({
+    "of", "the", "a", "an", "and", "or", "to", "in", "on", "at", "for", "by", "from", "with", "than",
+    "de", "des", "du", "la", "le", "les", "el", "los", "las", "del", "di", "da", "dei", "degli",
+    "delle", "do", "dos", "das", "em", "no", "na", "und", "der", "die", "den", "dem", "von", "mit",
+    "für", "im", "am", "zu", "и", "в", "на", "с", "по", "из", "от", "для", "что", "و", "في", "من",
+    "على", "به", "از", "در", "را", "با", "که", "تا", "ve", "ile", "bir", "için", "של", "את", "על", "עם",
+    "ב", "ל", "ה", "के", "की", "का", "में", "से", "को", "और", "کے", "کی", "کا", "میں", "سے", "کو",
+    "اور", "per", "cent", "percent"
+})
