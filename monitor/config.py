@@ -88,7 +88,10 @@ class HttpSettings(_Model):
     max_concurrency: int = Field(default=32, ge=1)
     per_host_concurrency: int = Field(default=2, ge=1)
     retries: int = Field(default=2, ge=0)
+    retry_backoff: float = Field(default=0.5, ge=0, description="first retry delay, seconds (doubles)")
+    max_retry_wait: float = Field(default=10.0, ge=0, description="longest Retry-After waited within a run")
     allow_private_networks: bool = False
+    allowed_networks: list[str] = Field(default_factory=list, description="CIDRs allowed despite the SSRF guard")
 
 
 class FeedHealthSettings(_Model):

@@ -1,8 +1,16 @@
 """Ingestion: sync the configured feeds into the store, fetch the due ones, parse them and
-store their items idempotently, with a fetch-log row and health update per feed."""
+store their items idempotently, with one fetch-log row and a health update per feed and run.
+
+Safe under overlapping runs (two Airflow batches, a retried task, a CLI run during a DAG run):
+items are inserted with ON CONFLICT DO NOTHING on (feed, item key); health counters are read and
+written inside one write transaction (row lock on PostgreSQL, BEGIN IMMEDIATE on SQLite); a
+scheduled (non-forced) run first claims its due feeds, so two runs never poll one feed at once;
+exact duplicates are linked after the items are committed, so whichever run links last sees both.
+"""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -10,28 +18,39 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import Connection, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DataError, IntegrityError
 
 from monitor.config import FeedConfig, Settings
-from monitor.errors import FeedParseError
-from monitor.fetch import FetchRequest, FetchResult, fetch_all
+from monitor.errors import FeedParseError, StoreError
+from monitor.fetch import FetchRequest, FetchResult, iter_fetch
 from monitor.parse import ParsedFeed, parse_feed
 from monitor.store import Store, insert_ignore
 from monitor.store.tables import feeds, fetch_log, items
 from monitor.timeutil import Clock, as_utc, utcnow
 
+CONFIG_DISABLED = "disabled in the feeds file"
+
 
 @dataclass(slots=True)
 class FeedOutcome:
     feed: str
-    status: str  # ok | not_modified | error | skipped
+    status: str  # ok | not_modified | error
     items_seen: int = 0
     items_new: int = 0
+    items_updated: int = 0  # seen again with changed text (the first stored version is kept)
     http_status: int | None = None
     error: str | None = None
     reason: str | None = None
+    warning: str | None = None
     duration_ms: int = 0
     bytes: int = 0
+    attempts: int = 0
+    encoding: str | None = None
+    permanent_redirect: str | None = None
+    next_due_at: datetime | None = None
+    disabled: bool = False
 
 
 @dataclass(slots=True)
@@ -53,24 +72,42 @@ class IngestSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "feeds": len(self.outcomes), "feeds_ok": self.feeds_ok,
-                "feeds_failed": self.feeds_failed, "items_new": self.items_new}
+                "feeds_failed": self.feeds_failed, "items_new": self.items_new,
+                "not_modified": sum(1 for o in self.outcomes if o.status == "not_modified"),
+                "disabled": sum(1 for o in self.outcomes if o.disabled)}
 
+
+# --------------------------------------------------------------------------- feeds table
 
 def sync_feeds(store: Store, configured: Sequence[FeedConfig], now: datetime | None = None) -> int:
-    """Insert new feeds and update the descriptive fields of known ones. Health state
-    (validators, failures, disabled) is kept. Returns the number of feeds configured."""
+    """Insert new feeds and update the descriptive fields of known ones. Health state is kept,
+    except that a changed URL forgets the old URL's validators and redirect, and ``enabled:
+    false`` in the file disables the feed (and ``true`` undoes only that). Returns the number
+    of feeds configured."""
     now = now or utcnow()
     with store.write() as conn:
         insert_ignore(conn, feeds, [
             {"name": f.name, "url": f.url, "outlet": f.outlet_name, "language": f.language,
              "country": f.country, "tags": list(f.tags), "interval_minutes": f.interval,
-             "enabled": f.enabled, "consecutive_failures": 0, "created_at": now}
+             "enabled": f.enabled, "disabled_reason": None if f.enabled else CONFIG_DISABLED,
+             "consecutive_failures": 0, "created_at": now}
             for f in configured
         ], ["name"])
+        known = {r.name: r for r in conn.execute(
+            select(feeds.c.name, feeds.c.url, feeds.c.enabled, feeds.c.disabled_reason)
+            .where(feeds.c.name.in_([f.name for f in configured])))}
         for f in configured:
-            conn.execute(update(feeds).where(feeds.c.name == f.name).values(
-                url=f.url, outlet=f.outlet_name, language=f.language, country=f.country,
-                tags=list(f.tags), interval_minutes=f.interval))
+            row = known[f.name]
+            values: dict[str, Any] = {"outlet": f.outlet_name, "language": f.language, "country": f.country,
+                                      "tags": list(f.tags), "interval_minutes": f.interval}
+            if row.url != f.url:
+                values.update(url=f.url, etag=None, last_modified=None, permanent_redirect=None,
+                              next_due_at=None)
+            if not f.enabled and row.enabled:
+                values.update(enabled=False, disabled_reason=CONFIG_DISABLED)
+            elif f.enabled and not row.enabled and row.disabled_reason == CONFIG_DISABLED:
+                values.update(enabled=True, disabled_reason=None)
+            conn.execute(update(feeds).where(feeds.c.name == f.name).values(**values))
     return len(configured)
 
 
@@ -88,97 +125,210 @@ def due_feeds(store: Store, names: Sequence[str] | None = None, *, now: datetime
     return [r for r in rows if r["next_due_at"] is None or as_utc(r["next_due_at"]) <= now]
 
 
-def _store_parsed(store: Store, feed_row: dict[str, Any], parsed: ParsedFeed, fetched_at: datetime) -> int:
+def enable_feed(store: Store, name: str) -> bool:
+    """Re-enable a feed (after automatic disabling) and forget its failures. False if unknown."""
+    with store.write() as conn:
+        res = conn.execute(update(feeds).where(feeds.c.name == name).values(
+            enabled=True, disabled_reason=None, consecutive_failures=0, next_due_at=None))
+    return bool(res.rowcount)
+
+
+def _claim(store: Store, rows: list[dict[str, Any]], now: datetime, lease: timedelta) -> list[dict[str, Any]]:
+    """Move the due feeds' next due time forward by ``lease``, keeping those this run won: a
+    second run started meanwhile sees them as not due. The real next due time is written when
+    the feed is recorded; a crashed run's feeds come due again when the lease ends."""
+    won = []
+    with store.write() as conn:
+        for r in rows:
+            res = conn.execute(update(feeds).where(
+                feeds.c.id == r["id"], feeds.c.enabled.is_(True),
+                or_(feeds.c.next_due_at.is_(None), feeds.c.next_due_at <= now)).values(next_due_at=now + lease))
+            if res.rowcount:
+                won.append(r)
+    return won
+
+
+# --------------------------------------------------------------------------- storing
+
+def _store_items(conn: Connection, feed_row: dict[str, Any], parsed: ParsedFeed,
+                 fetched_at: datetime) -> tuple[int, int, list[str]]:
+    """Insert the feed's items not stored yet. Returns (new, changed, hashes of new items)."""
+    keys = [it.item_key for it in parsed.items]
+    stored: dict[str, str] = {}
+    for i in range(0, len(keys), 500):
+        stored.update((k, h) for k, h in conn.execute(
+            select(items.c.item_key, items.c.content_hash)
+            .where(items.c.feed_id == feed_row["id"], items.c.item_key.in_(keys[i:i + 500]))).tuples())
+    changed = sum(1 for it in parsed.items if it.item_key in stored and stored[it.item_key] != it.content_hash)
+    lang = feed_row["language"]
     rows = [{
         "feed_id": feed_row["id"], "item_key": it.item_key, "url": it.url, "canonical_url": it.canonical_url,
         "title": it.title, "summary": it.summary, "content": it.content, "author": it.author,
         "published_at": it.published_at, "published_source": it.published_source, "fetched_at": fetched_at,
-        "declared_language": feed_row["language"] or parsed.language, "content_hash": it.content_hash,
+        "declared_language": lang or it.language or parsed.language, "content_hash": it.content_hash,
         "text_source": "feed",
-    } for it in parsed.items]
+    } for it in parsed.items if it.item_key not in stored]
+    new = insert_ignore(conn, items, rows, ["feed_id", "item_key"])
+    return new, changed, sorted({r["content_hash"] for r in rows if r["content"] or r["summary"]})
+
+
+def link_duplicates(store: Store, hashes: Sequence[str]) -> int:
+    """Point every item sharing a content hash (with some text) at the first stored one.
+
+    Runs after the items are committed, in its own transaction: of two overlapping runs storing
+    the same text, the one that links last sees both copies. Returns the rows changed."""
+    if not hashes:
+        return 0
+    changed = 0
+    has_text = or_(items.c.content != "", items.c.summary != "")
     with store.write() as conn:
-        new = insert_ignore(conn, items, rows, ["feed_id", "item_key"])
-        if new:
-            # Exact duplicates across feeds: link later copies to the earliest item with the same hash.
-            hashes = sorted({r["content_hash"] for r in rows})
-            firsts: dict[str, int] = {}
-            for h, item_id in conn.execute(
-                    select(items.c.content_hash, items.c.id).where(items.c.content_hash.in_(hashes))
-                    .order_by(items.c.id)):
-                firsts.setdefault(h, item_id)
-            for h, first in firsts.items():
-                conn.execute(update(items).where(items.c.content_hash == h, items.c.id != first,
-                                                 items.c.duplicate_of.is_(None)).values(duplicate_of=first))
-    return new
+        for i in range(0, len(hashes), 500):
+            firsts = conn.execute(
+                select(items.c.content_hash, func.min(items.c.id))
+                .where(items.c.content_hash.in_(list(hashes[i:i + 500])), has_text)
+                .group_by(items.c.content_hash)).tuples().all()
+            for h, first in firsts:
+                changed += conn.execute(update(items).where(
+                    items.c.content_hash == h, items.c.id != first, has_text,
+                    or_(items.c.duplicate_of.is_(None), items.c.duplicate_of != first)).values(
+                    duplicate_of=first)).rowcount or 0
+                conn.execute(update(items).where(items.c.id == first, items.c.duplicate_of.is_not(None))
+                             .values(duplicate_of=None))
+    return changed
 
 
-def _record(store: Store, feed_row: dict[str, Any], outcome: FeedOutcome, run_id: str, started: datetime,
-            result: FetchResult | None, settings: Settings) -> None:
+def _next_due(outcome: FeedOutcome, failures: int, interval: int, settings: Settings, now: datetime,
+              retry_after: float | None) -> datetime:
+    if outcome.status != "error":
+        return now + timedelta(minutes=interval)
+    backoff = min(interval * 2 ** min(failures, 20), settings.feed_health.max_backoff_minutes)
+    due = now + timedelta(minutes=backoff)
+    if retry_after is not None:  # never come back before the server said we may
+        due = max(due, now + timedelta(seconds=min(retry_after, 7 * 86400)))
+    return due
+
+
+def _upsert_log(conn: Connection, row: dict[str, Any]) -> None:
+    """One fetch-log row per (feed, run); a retried task updates it (new items add up)."""
+    ins = (sqlite.insert(fetch_log) if conn.dialect.name == "sqlite" else postgresql.insert(fetch_log)).values(row)
+    cols: dict[str, Any] = {k: ins.excluded[k] for k in row if k not in ("feed_id", "run_id", "items_new")}
+    cols["items_new"] = fetch_log.c.items_new + ins.excluded.items_new
+    conn.execute(ins.on_conflict_do_update(index_elements=["feed_id", "run_id"], set_=cols))
+
+
+def _record(conn: Connection, feed_row: dict[str, Any], outcome: FeedOutcome, run_id: str, now: datetime,
+            result: FetchResult, settings: Settings) -> None:
+    """Update the feed's health and write its fetch-log row (inside the caller's transaction)."""
+    # Read the counter inside the write transaction: an overlapping run's update is never lost.
+    current = conn.execute(select(feeds.c.consecutive_failures, feeds.c.enabled)
+                           .where(feeds.c.id == feed_row["id"]).with_for_update()).one()
     failed = outcome.status == "error"
-    failures = (feed_row["consecutive_failures"] + 1) if failed else 0
+    failures = current.consecutive_failures + 1 if failed else 0
     interval = feed_row["interval_minutes"] or settings.feed_health.default_interval
-    if failed:
-        backoff = min(interval * (2 ** min(failures, 16)), settings.feed_health.max_backoff_minutes)
-        next_due = started + timedelta(minutes=backoff)
-    else:
-        next_due = started + timedelta(minutes=interval)
+    outcome.next_due_at = _next_due(outcome, failures, interval, settings, now, result.retry_after)
     values: dict[str, Any] = {
         "last_status": outcome.status, "last_http_status": outcome.http_status,
-        "last_error": outcome.error, "consecutive_failures": failures, "last_fetched_at": started,
-        "next_due_at": next_due,
+        "last_error": outcome.error, "consecutive_failures": failures, "last_fetched_at": now,
+        "next_due_at": outcome.next_due_at, "permanent_redirect": result.permanent_redirect,
     }
     if not failed:
-        values["last_success_at"] = started
-        if result is not None and result.ok:
+        values["last_success_at"] = now
+        if result.ok:  # validators only from a response we fully processed
             values["etag"] = result.etag
             values["last_modified"] = result.last_modified
     if outcome.items_new:
-        values["last_new_item_at"] = started
-    if result is not None and result.permanent_redirect:
-        values["permanent_redirect"] = result.permanent_redirect
-    if failed and failures >= settings.feed_health.disable_after_failures:
+        values["last_new_item_at"] = now
+    gone = failed and outcome.http_status == 410
+    if current.enabled and failed and (gone or failures >= settings.feed_health.disable_after_failures):
+        outcome.disabled = True
         values["enabled"] = False
-        values["disabled_reason"] = f"{failures} consecutive failures; last: {outcome.error}"
-    with store.write() as conn:
-        conn.execute(update(feeds).where(feeds.c.id == feed_row["id"]).values(**values))
-        conn.execute(fetch_log.insert().values(
-            feed_id=feed_row["id"], run_id=run_id, started_at=started, status=outcome.status,
-            http_status=outcome.http_status, bytes=outcome.bytes, items_seen=outcome.items_seen,
-            items_new=outcome.items_new, items_updated=0, duration_ms=outcome.duration_ms,
-            error=outcome.error, reason=outcome.reason))
+        why = "the server says the feed is gone (HTTP 410)" if gone else f"{failures} consecutive failures"
+        values["disabled_reason"] = f"{why}; last: {outcome.error}"
+    conn.execute(update(feeds).where(feeds.c.id == feed_row["id"]).values(**values))
+    _upsert_log(conn, {
+        "feed_id": feed_row["id"], "run_id": run_id, "started_at": now, "status": outcome.status,
+        "http_status": outcome.http_status, "bytes": outcome.bytes, "items_seen": outcome.items_seen,
+        "items_new": outcome.items_new, "items_updated": outcome.items_updated,
+        "duration_ms": outcome.duration_ms, "error": outcome.error, "reason": outcome.reason,
+        "warning": outcome.warning, "attempts": max(1, outcome.attempts)})
+
+
+def process_result(store: Store, feed_row: dict[str, Any], res: FetchResult, settings: Settings, run_id: str,
+                   now: datetime) -> FeedOutcome:
+    """Parse and store one fetch result and record it. Per-feed problems become the outcome."""
+    started = time.monotonic()
+    outcome = FeedOutcome(feed=feed_row["name"], status="ok", http_status=res.status, bytes=len(res.content),
+                          attempts=res.attempts, permanent_redirect=res.permanent_redirect)
+    warnings = []
+    if res.permanent_redirect:
+        warnings.append(f"moved permanently to {res.permanent_redirect} (update the feeds file)")
+    parsed: ParsedFeed | None = None
+    if res.error:
+        outcome.status, outcome.error, outcome.reason = "error", res.error, res.reason
+    elif res.not_modified:
+        outcome.status = "not_modified"
+    else:
+        try:
+            parsed = parse_feed(res.content, res.headers, fetched_at=now, url=res.final_url or res.url)
+        except FeedParseError as e:
+            outcome.status, outcome.error, outcome.reason = "error", str(e), e.reason
+        else:
+            outcome.items_seen, outcome.encoding = len(parsed.items), parsed.encoding
+            if parsed.bozo:
+                outcome.reason = "salvaged"
+                warnings.append(f"ill-formed feed salvaged: {parsed.bozo}")
+            warnings.extend(parsed.warnings)
+    outcome.warning = "; ".join(warnings)[:2000] or None
+    new_hashes: list[str] = []
+    try:
+        with store.write() as conn:
+            if parsed is not None:
+                outcome.items_new, outcome.items_updated, new_hashes = _store_items(conn, feed_row, parsed, now)
+            outcome.duration_ms = res.duration_ms + int((time.monotonic() - started) * 1000)
+            _record(conn, feed_row, outcome, run_id, now, res, settings)
+    except (DataError, IntegrityError) as e:  # the database refused this feed's data: record, go on
+        outcome.status, outcome.reason = "error", "store_rejected"
+        outcome.error = f"the database refused the items: {type(e.orig or e).__name__}: {e.orig or e}"[:2000]
+        outcome.items_new = outcome.items_updated = 0
+        with store.write() as conn:
+            _record(conn, feed_row, outcome, run_id, now, res, settings)
+    link_duplicates(store, new_hashes)
+    return outcome
 
 
 def ingest(store: Store, settings: Settings, *, names: Sequence[str] | None = None, force: bool = False,
            run_id: str | None = None, clock: Clock = utcnow,
            transport: httpx.AsyncBaseTransport | None = None,
            progress: Callable[[FeedOutcome], None] | None = None) -> IngestSummary:
-    """Fetch, parse and store the due feeds (or ``names``). Per-feed failures are recorded,
-    never raised."""
-    run_id = run_id or uuid.uuid4().hex[:16]
+    """Fetch, parse and store the due feeds (or every enabled one of ``names`` when ``force``).
+    Per-feed failures are recorded in the fetch log and feed health, never raised; results are
+    stored as they arrive, so memory holds only the bodies in flight."""
+    run_id = (run_id or uuid.uuid4().hex[:16])[:64]
     started = clock()
     targets = due_feeds(store, names, now=started, force=force)
+    if not force:
+        http = settings.http
+        worst = (http.total_timeout + http.max_retry_wait) * (http.retries + 1)
+        lease = timedelta(seconds=worst * (len(targets) / http.max_concurrency + 1) + 600)
+        targets = _claim(store, targets, started, lease)
+    by_name = {r["name"]: r for r in targets}
     reqs = [FetchRequest(key=r["name"], url=r["url"], etag=r["etag"], last_modified=r["last_modified"])
             for r in targets]
-    results = fetch_all(reqs, settings.http, transport=transport)
     summary = IngestSummary(run_id=run_id)
-    for row, res in zip(targets, results, strict=True):
-        outcome = FeedOutcome(feed=row["name"], status="ok", http_status=res.status,
-                              duration_ms=res.duration_ms, bytes=len(res.content))
-        if res.error:
-            outcome.status, outcome.error, outcome.reason = "error", res.error, res.reason
-        elif res.not_modified:
-            outcome.status = "not_modified"
-        else:
-            try:
-                parsed = parse_feed(res.content, res.headers, fetched_at=started, url=res.url)
-                outcome.items_seen = len(parsed.items)
-                outcome.items_new = _store_parsed(store, row, parsed, started)
-                if parsed.bozo:
-                    outcome.reason = "salvaged"
-            except FeedParseError as e:
-                outcome.status, outcome.error, outcome.reason = "error", str(e), e.reason
-        _record(store, row, outcome, run_id, started, res, settings)
-        summary.outcomes.append(outcome)
-        if progress:
-            progress(outcome)
+    try:
+        for res in iter_fetch(reqs, settings.http, transport=transport):
+            outcome = process_result(store, by_name[res.key], res, settings, run_id, clock())
+            summary.outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+    except StoreError:
+        raise
+    except Exception as e:
+        if type(e).__module__.startswith("sqlalchemy"):
+            raise StoreError(f"ingestion could not write to the store: {e}") from e
+        raise
     return summary
+
+
+__all__ = ["FeedOutcome", "IngestSummary", "due_feeds", "enable_feed", "ingest", "link_duplicates",
+           "process_result", "sync_feeds"]

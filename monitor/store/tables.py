@@ -80,7 +80,10 @@ fetch_log = Table(
     Column("duration_ms", Integer, nullable=False, default=0),
     Column("error", Text),
     Column("reason", String(64)),
+    Column("warning", Text),  # salvaged ill-formed feed, skipped entries, permanent redirect, ...
+    Column("attempts", SmallInteger, nullable=False, default=1),
     Index("ix_fetch_log_feed_started", "feed_id", "started_at"),
+    UniqueConstraint("feed_id", "run_id", name="uq_fetch_log_feed_run"),  # one row per feed per run
 )
 
 items = Table(
