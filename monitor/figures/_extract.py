@@ -204,8 +204,9 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
         kind, unit = "money", currency
     elif _ORDINAL.match(text, end) and is_int and scale == 1 and not text[end:end + 1].isspace():
         kind = "ordinal"
-    elif scale == 1 and is_int and plain_digits and len(raw) == 4 and 1000 <= value <= 2100 \
+    elif scale == 1 and is_int and plain_digits and len(raw) == 4 and 1800 <= value <= 2100 \
             and qualifier is None and not _looks_counted(text, end):
+        # earlier years ("1500", "1700") are far more often counts in news; they need a cue below
         kind = "year"
     elif scale == 1 and is_int and 1 <= value <= 31 and (MONTH_AFTER.match(text[end:end + 16])
                                                          or MONTH_BEFORE.search(before[-16:])):
