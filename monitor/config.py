@@ -113,37 +113,119 @@ class MatchingSettings(_Model):
     shingle_size: int = Field(default=3, ge=1)
     jaccard_threshold: float = Field(default=0.5, ge=0, le=1)
     containment_threshold: float = Field(default=0.7, ge=0, le=1)
+    containment_min_jaccard: float = Field(default=0.1, ge=0, le=1,
+                                           description="a containment match still needs this Jaccard")
+    passage_min_words: int = Field(default=12, ge=1, description="a lone shared passage needs this many words")
+    passage_max_items: int = Field(default=50, ge=2, description="passages in more items are boilerplate")
+    crosslingual: bool = Field(default=True, description="link translations by shared evidence")
+    crosslingual_threshold: float = Field(default=0.3, ge=0, le=1)
+    crosslingual_min_shared: int = Field(default=3, ge=1)
+    crosslingual_max_df: float = Field(default=0.05, gt=0, le=1,
+                                       description="ignore evidence carried by more than this share of items")
     batch_size: int = Field(default=500, ge=1)
 
 
 class AlertRules(_Model):
-    narrative_min_outlets: int = Field(default=2, ge=2)
-    narrative_min_languages: int = Field(default=2, ge=2)
-    figure_min_outlets: int = Field(default=2, ge=2)
-    window_hours: int = Field(default=72, ge=1)
-    watch_keywords: list[str] = Field(default_factory=list)
+    """When alerts are raised (see monitor/alerts.py). Spread windows are measured on publication
+    times, so a re-run over the same data raises the same alerts."""
+
+    narrative_min_outlets: int = Field(default=2, ge=2, description="a new narrative alerts at N outlets...")
+    narrative_min_languages: int = Field(default=2, ge=2, description="...or at M languages")
+    window_hours: int = Field(default=72, ge=1, description="...reached within this long of its first item")
+    growth_min_items: int = Field(default=4, ge=2, description="a narrative 'grows fast' with this many items...")
+    growth_window_hours: int = Field(default=6, ge=1, description="...published within this many hours")
+    figure_min_outlets: int = Field(default=2, ge=2, description="a repeated figure alerts at N outlets")
+    figure_mutations: bool = Field(default=True, description="alert when a repeated figure reappears altered")
+    high_outlets: int = Field(default=5, ge=2, description="severity high from this many outlets...")
+    high_languages: int = Field(default=3, ge=2, description="...or this many languages")
+    max_age_days: int = Field(default=30, ge=1, description="ignore narratives and figures last seen before")
+    watch_keywords: list[str] = Field(default_factory=list, description="case-insensitive words or phrases")
+    watch_entities: list[str] = Field(default_factory=list, description="names, matched as whole words")
+    watch_outlets: list[str] = Field(default_factory=list, description="outlet names joining a narrative")
+    watch_figures: list[float] = Field(default_factory=list, description="numeric values, e.g. 1500")
+    watch_severity: Literal["info", "low", "medium", "high"] = "medium"
+
+    @field_validator("watch_keywords", "watch_entities", "watch_outlets")
+    @classmethod
+    def _non_blank(cls, v: list[str]) -> list[str]:
+        return [t.strip() for t in v if t.strip()]
+
+
+_HEADER_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _address(v: str) -> str:
+    from email.utils import parseaddr
+
+    if _HEADER_UNSAFE.search(v):
+        raise ValueError("must not contain control characters (CR/LF)")
+    if "@" not in parseaddr(v)[1]:
+        raise ValueError("must be an email address such as 'name@example.org' or 'Name <name@example.org>'")
+    return v.strip()
 
 
 class Subscription(_Model):
+    """One recipient's digest: what to include, how often, in which time zone."""
+
     email: str
     name: str | None = None
-    languages: list[str] = Field(default_factory=list)
-    outlets: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list, description="only alerts with items in these; empty = all")
+    outlets: list[str] = Field(default_factory=list, description="only alerts involving these outlets")
+    tags: list[str] = Field(default_factory=list, description="only alerts involving feeds with these tags")
     min_severity: Literal["info", "low", "medium", "high"] = "info"
     frequency: Literal["hourly", "daily", "weekly"] = "daily"
     timezone: str = "UTC"
-    send_empty: bool = True
+    send_hour: int = Field(default=8, ge=0, le=23, description="daily/weekly digests are due from this local hour")
+    send_weekday: int = Field(default=0, ge=0, le=6, description="weekly digests: 0 = Monday")
+    send_empty: bool = Field(default=True, description="send a short 'nothing new' digest for an empty period")
+    max_alerts: int = Field(default=30, ge=1, description="alerts shown in full; the rest are listed by title")
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: str) -> str:
+        return _address(v)
+
+    @field_validator("languages")
+    @classmethod
+    def _langs(cls, v: list[str]) -> list[str]:
+        return [x.strip().lower() for x in v if x.strip()]
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as 'Europe/Berlin')") from None
+        return v
 
 
 class DigestSettings(_Model):
     sender: str = "monitor@localhost"
     reply_to: str | None = None
+    subject_prefix: str = Field(default="[monitor]", max_length=40)
     smtp_url: str | None = Field(default=None, description="smtp://user:pass@host:port, or MONITOR_SMTP_URL")
+    smtp_timeout: float = Field(default=30.0, gt=0)
     airflow_conn_id: str = "smtp_default"
+    send: bool = Field(default=False, description="deliver digests from the monitor_digest DAG (else only render)")
+    lookback_days: int = Field(default=7, ge=1, description="oldest alerts a digest may still include")
+    sending_lease_minutes: int = Field(default=15, ge=1,
+                                       description="a digest left 'sending' this long is presumed crashed")
     subscriptions: list[Subscription] = Field(
         default_factory=lambda: [Subscription(email="analyst@example.org", name="Analyst")]
     )
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, v: str) -> str:
+        return _address(v)
+
+    @field_validator("reply_to")
+    @classmethod
+    def _reply_to(cls, v: str | None) -> str | None:
+        return None if v is None or not v.strip() else _address(v)
 
 
 class Settings(_Model):

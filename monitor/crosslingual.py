@@ -7,10 +7,11 @@ translation; ``EvidenceIndex`` weights them by rarity (idf) and scores pairs of 
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from monitor.figures import extract_figures
@@ -225,3 +226,25 @@ def script_of(text: str) -> str:
 def pairwise_scores(evs: Sequence[Evidence], index: EvidenceIndex) -> list[list[float]]:
     """The full matrix of evidence scores (small corpora; the store uses candidates)."""
     return [[index.score(a, b) for b in evs] for a in evs]
+
+
+def token_hash(token: str) -> int:
+    """A token as the signed 64-bit integer stored in ``evidence_tokens``."""
+    value = int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def evidence_cosine(a: Collection[str], b: Collection[str], df: Mapping[str, int], total: int) -> float:
+    """Cosine of two items' idf-weighted evidence, counting only tokens some other item has
+    too (``df`` ≥ 2): a token no one shares cannot link anything, and in a wordy script such
+    tokens would dilute the ones that do. The measure behind monitor.clustering's matrix."""
+    def weights(tokens: Collection[str]) -> dict[str, float]:
+        return {t: math.log((total + 1) / (df[t] + 0.5)) for t in tokens if df.get(t, 0) >= 2}
+
+    wa, wb = weights(a), weights(b)
+    shared = wa.keys() & wb.keys()
+    if not shared:
+        return 0.0
+    na = math.sqrt(sum(w * w for w in wa.values()))
+    nb = math.sqrt(sum(w * w for w in wb.values()))
+    return sum(wa[t] * wb[t] for t in shared) / (na * nb) if na and nb else 0.0

@@ -2,29 +2,61 @@
 indexed tables, so every task is stateless and memory stays flat as the store grows.
 
 Two phases, each safe to run in parallel over disjoint batches and to re-run:
-``index_items`` writes fingerprints, band keys and passage hashes; ``match_items`` looks up
-candidates sharing a band key or a passage and verifies them by estimated Jaccard and
-containment. Each pair is stored once as (newer item, older item).
+``index_items`` writes fingerprints, band keys, passage hashes and cross-lingual evidence
+tokens; ``match_items`` looks up candidates sharing a band key, a passage or rare evidence,
+verifies them (estimated Jaccard, containment, evidence coverage) and writes ``matches``.
+Each pair is stored once as (newer item, older item).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select, tuple_
+import numpy.typing as npt
+from sqlalchemy import Connection, func, select, tuple_
 
 from monitor.config import MatchingSettings
+from monitor.crosslingual import evidence, evidence_cosine, token_hash
 from monitor.fingerprint import Fingerprinter, band_keys, estimate_jaccard, passages
 from monitor.store import Store, insert_ignore
-from monitor.store.tables import fingerprints, items, lsh_bands, matches
+from monitor.store.tables import evidence_tokens, fingerprints, items, lsh_bands, matches
 from monitor.store.tables import passages as passages_table
 from monitor.timeutil import utcnow
+
+Signature = npt.NDArray[np.uint64]
 
 
 def fingerprinter_for(settings: MatchingSettings) -> Fingerprinter:
     return Fingerprinter(num_perm=settings.num_perm, shingle_size=settings.shingle_size)
+
+
+def fp_scheme(fp: Fingerprinter) -> str:
+    return fp.scheme
+
+
+def _original_text(title: str | None, summary: str | None, content: str | None) -> str:
+    # Evidence needs the original spelling: capitals mark names, which normalization folds.
+    return "\n".join(p for p in (title, content or summary) if p)
+
+
+def index_rows(item_id: int, normalized: str, original: str, lang: str | None,
+               settings: MatchingSettings, fp: Fingerprinter) -> dict[str, list[dict[str, Any]]]:
+    """The index rows of one item, by table (pure: used by index_items and the benchmark)."""
+    shingles = fp.shingles(normalized, lang)
+    sig = fp.signature_of_shingles(shingles)
+    return {
+        "fingerprints": [{"item_id": item_id, "minhash": sig.astype("<u8").tobytes(),
+                          "shingles": int(shingles.size), "scheme": fp.scheme}],
+        "lsh_bands": [{"band": b, "key": k, "item_id": item_id}
+                      for b, k in enumerate(band_keys(sig, settings.bands, settings.rows))],
+        "passages": [{"hash": h, "item_id": item_id, "position": pos, "text": t[:1000]}
+                     for h, pos, t in passages(normalized)],
+        "evidence_tokens": [{"token": token_hash(t), "item_id": item_id}
+                            for t in sorted(evidence(original, lang).tokens)],
+    }
 
 
 def index_items(store: Store, settings: MatchingSettings, ids: Sequence[int],
@@ -33,78 +65,187 @@ def index_items(store: Store, settings: MatchingSettings, ids: Sequence[int],
     Returns how many items were newly indexed."""
     fp = fingerprinter or fingerprinter_for(settings)
     with store.read() as conn:
-        rows = conn.execute(select(items.c.id, items.c.normalized_text, items.c.lang, items.c.duplicate_of)
+        rows = conn.execute(select(items.c.id, items.c.normalized_text, items.c.lang, items.c.title,
+                                   items.c.summary, items.c.content)
                             .where(items.c.id.in_(list(ids)), items.c.normalized_text.is_not(None))).all()
         done = {r[0] for r in conn.execute(select(fingerprints.c.item_id)
                                            .where(fingerprints.c.item_id.in_(list(ids))))}
-    fp_rows: list[dict[str, Any]] = []
-    band_rows: list[dict[str, Any]] = []
-    passage_rows: list[dict[str, Any]] = []
-    for item_id, text, lang, _dup in rows:
+    out: dict[str, list[dict[str, Any]]] = {"fingerprints": [], "lsh_bands": [], "passages": [],
+                                            "evidence_tokens": []}
+    for item_id, text, lang, title, summary, content in rows:
         if item_id in done:
             continue
-        sig = fp.signature(text or "", lang)
-        fp_rows.append({"item_id": item_id, "minhash": sig.astype("<u8").tobytes(),
-                        "shingles": int(fp.shingles(text or "", lang).size), "scheme": fp_scheme(fp)})
-        band_rows.extend({"band": b, "key": k, "item_id": item_id}
-                         for b, k in enumerate(band_keys(sig, settings.bands, settings.rows)))
-        passage_rows.extend({"hash": h, "item_id": item_id, "position": pos, "text": t[:1000]}
-                            for h, pos, t in passages(text or ""))
+        for table, table_rows in index_rows(item_id, text or "", _original_text(title, summary, content),
+                                            lang, settings, fp).items():
+            out[table].extend(table_rows)
     with store.write() as conn:
-        insert_ignore(conn, fingerprints, fp_rows, ["item_id"])
-        insert_ignore(conn, lsh_bands, band_rows, ["band", "key", "item_id"])
-        insert_ignore(conn, passages_table, passage_rows, ["hash", "item_id"])
-    return len(fp_rows)
+        insert_ignore(conn, fingerprints, out["fingerprints"], ["item_id"])
+        insert_ignore(conn, lsh_bands, out["lsh_bands"], ["band", "key", "item_id"])
+        insert_ignore(conn, passages_table, out["passages"], ["hash", "item_id"])
+        insert_ignore(conn, evidence_tokens, out["evidence_tokens"], ["token", "item_id"])
+    return len(out["fingerprints"])
 
 
-def fp_scheme(fp: Fingerprinter) -> str:
-    return str(getattr(fp, "scheme", f"w{fp.shingle_size}-p{fp.num_perm}"))
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A verified near-duplicate of a queried item."""
+
+    other_id: int
+    method: str  # minhash | containment | passage | crosslingual
+    score: float
+    jaccard: float | None
+    containment: float | None
+    evidence: dict[str, Any]
 
 
-def _signatures(conn: Any, ids: Sequence[int]) -> dict[int, np.ndarray]:
-    out: dict[int, np.ndarray] = {}
-    for item_id, blob in conn.execute(select(fingerprints.c.item_id, fingerprints.c.minhash)
-                                      .where(fingerprints.c.item_id.in_(list(ids)))):
-        out[item_id] = np.frombuffer(blob, dtype="<u8")
+def _fingerprints(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[Signature, int]]:
+    out: dict[int, tuple[Signature, int]] = {}
+    for item_id, blob, n in conn.execute(
+            select(fingerprints.c.item_id, fingerprints.c.minhash, fingerprints.c.shingles)
+            .where(fingerprints.c.item_id.in_(list(ids)))):
+        out[item_id] = (np.frombuffer(blob, dtype="<u8"), int(n))
     return out
+
+
+def containment_from(jaccard: float, size_a: int, size_b: int) -> float:
+    """|A ∩ B| / min(|A|, |B|) from the Jaccard estimate and the two shingle counts."""
+    if jaccard <= 0 or min(size_a, size_b) == 0:
+        return 0.0
+    inter = jaccard * (size_a + size_b) / (1 + jaccard)
+    return min(1.0, inter / min(size_a, size_b))
+
+
+def lsh_candidates(conn: Connection, sig: Signature, settings: MatchingSettings) -> set[int]:
+    """Items sharing at least one band key with ``sig`` (one indexed lookup per band)."""
+    keys = list(enumerate(band_keys(sig, settings.bands, settings.rows)))
+    return {r[0] for r in conn.execute(
+        select(lsh_bands.c.item_id).where(tuple_(lsh_bands.c.band, lsh_bands.c.key).in_(keys)))}
+
+
+def verify_lexical(conn: Connection, item_id: int, sig: Signature, size: int, cands: set[int],
+                   shared_passages: dict[int, list[str]], settings: MatchingSettings) -> list[Candidate]:
+    """Keep the candidates whose estimated Jaccard or containment passes, or that share a passage."""
+    out: list[Candidate] = []
+    for other, (osig, osize) in sorted(_fingerprints(conn, sorted(cands)).items()):
+        if osig.shape != sig.shape:
+            continue  # fingerprinted with another recipe; never compare across schemes
+        j = estimate_jaccard(sig, osig)
+        c = containment_from(j, size, osize)
+        shared = shared_passages.get(other, [])
+        if j >= settings.jaccard_threshold:
+            method = "minhash"
+        elif c >= settings.containment_threshold and j >= settings.containment_min_jaccard:
+            method = "containment"
+        elif shared:
+            method = "passage"
+        else:
+            continue
+        score = max(j, c if method == "containment" else 0.0, 0.5 if shared else 0.0)
+        out.append(Candidate(other, method, score, j, c, {"passages": shared[:3]} if shared else {}))
+    return out
+
+
+def _document_frequencies(conn: Connection, hashes: Sequence[int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for start in range(0, len(hashes), 500):
+        chunk = list(hashes[start:start + 500])
+        out.update({h: int(n) for h, n in conn.execute(
+            select(evidence_tokens.c.token, func.count()).where(evidence_tokens.c.token.in_(chunk))
+            .group_by(evidence_tokens.c.token))})
+    return out
+
+
+def crosslingual_candidates(conn: Connection, item_id: int, lang: str | None, tokens: dict[int, str],
+                            settings: MatchingSettings) -> list[Candidate]:
+    """Items in another language sharing enough rare evidence (figures, names, keys),
+    verified by the idf-weighted cosine of both items' evidence."""
+    if not lang or len(tokens) < settings.crosslingual_min_shared:
+        return []
+    total = conn.execute(select(func.count()).select_from(fingerprints)).scalar_one()
+    df = _document_frequencies(conn, sorted(tokens))
+    # tokens carried by a large share of the store say nothing about one story
+    cap = max(2, int(settings.crosslingual_max_df * total))
+    rare = [h for h in sorted(tokens) if 2 <= df.get(h, 1) <= cap]
+    if len(rare) < settings.crosslingual_min_shared:
+        return []
+    e2 = evidence_tokens.alias("e2")
+    hits = conn.execute(
+        select(e2.c.item_id)
+        .join(items, items.c.id == e2.c.item_id)
+        .where(e2.c.token.in_(rare), e2.c.item_id != item_id, items.c.lang.is_not(None), items.c.lang != lang)
+        .group_by(e2.c.item_id)
+        .having(func.count() >= settings.crosslingual_min_shared)).all()
+    out: list[Candidate] = []
+    for (other,) in sorted(hits):
+        theirs = sorted({r[0] for r in conn.execute(select(evidence_tokens.c.token)
+                                                   .where(evidence_tokens.c.item_id == other))})
+        their_df = _document_frequencies(conn, [h for h in theirs if h not in df])
+        all_df = {**df, **their_df}
+        score = evidence_cosine([str(h) for h in tokens], [str(h) for h in theirs],
+                                {str(h): n for h, n in all_df.items()}, total)
+        if score >= settings.crosslingual_threshold:
+            shared = sorted((tokens[h] for h in set(theirs) & set(rare)), key=lambda t: (df[token_hash(t)], t))
+            out.append(Candidate(other, "crosslingual", score, None, None, {"shared": shared[:20]}))
+    return out
+
+
+def passage_candidates(conn: Connection, item_id: int, settings: MatchingSettings) -> dict[int, list[str]]:
+    """Items sharing a talking point with this one: one long passage, or several.
+
+    Boilerplate ("Subscribe to our newsletter for the latest updates.") is short and
+    repeated everywhere, so a passage counts only when few items carry it, and a single
+    shared passage only when it is long enough to be a statement of its own.
+    """
+    mine = {h: len(t.split()) for h, t in conn.execute(
+        select(passages_table.c.hash, passages_table.c.text).where(passages_table.c.item_id == item_id))}
+    if not mine:
+        return {}
+    common = {h for h, n in conn.execute(
+        select(passages_table.c.hash, func.count()).where(passages_table.c.hash.in_(list(mine)))
+        .group_by(passages_table.c.hash).having(func.count() > settings.passage_max_items))}
+    shared: dict[int, list[tuple[int, str]]] = {}
+    for other, h, text in conn.execute(
+            select(passages_table.c.item_id, passages_table.c.hash, passages_table.c.text)
+            .where(passages_table.c.hash.in_([h for h in mine if h not in common]),
+                   passages_table.c.item_id != item_id)):
+        shared.setdefault(other, []).append((mine[h], text))
+    return {other: [t for _, t in sorted(found, key=lambda x: (-x[0], x[1]))]
+            for other, found in shared.items()
+            if len(found) >= 2 or found[0][0] >= settings.passage_min_words}
+
+
+def find_matches(conn: Connection, item_id: int, settings: MatchingSettings) -> list[Candidate]:
+    """Every verified near-duplicate of an indexed item (the per-item match query)."""
+    fps = _fingerprints(conn, [item_id])
+    if item_id not in fps:
+        return []
+    sig, size = fps[item_id]
+    cands = lsh_candidates(conn, sig, settings)
+    shared_passages = passage_candidates(conn, item_id, settings)
+    cands |= set(shared_passages)
+    cands.discard(item_id)
+    found = {c.other_id: c for c in verify_lexical(conn, item_id, sig, size, cands, shared_passages, settings)}
+    if settings.crosslingual:
+        row = conn.execute(select(items.c.lang, items.c.title, items.c.summary, items.c.content)
+                           .where(items.c.id == item_id)).one_or_none()
+        if row is not None:
+            toks = {token_hash(t): t for t in evidence(_original_text(row[1], row[2], row[3]), row[0]).tokens}
+            for c in crosslingual_candidates(conn, item_id, row[0], toks, settings):
+                found.setdefault(c.other_id, c)
+    return [found[k] for k in sorted(found)]
 
 
 def match_items(store: Store, settings: MatchingSettings, ids: Sequence[int]) -> int:
     """Find and store near-duplicates of ``ids`` among all indexed items. Returns new matches."""
     now = utcnow()
-    new_rows: list[dict[str, Any]] = []
+    rows: dict[tuple[int, int], dict[str, Any]] = {}
     with store.read() as conn:
-        sigs = _signatures(conn, ids)
-        for item_id, sig in sigs.items():
-            keys = [(b, k) for b, k in enumerate(band_keys(sig, settings.bands, settings.rows))]
-            cands = {r[0] for r in conn.execute(
-                select(lsh_bands.c.item_id).where(tuple_(lsh_bands.c.band, lsh_bands.c.key).in_(keys)))}
-            shared_passages: dict[int, list[str]] = {}
-            mine = select(passages_table.c.hash).where(passages_table.c.item_id == item_id)
-            for other, text in conn.execute(
-                    select(passages_table.c.item_id, passages_table.c.text)
-                    .where(passages_table.c.hash.in_(mine), passages_table.c.item_id != item_id)):
-                shared_passages.setdefault(other, []).append(text)
-            cands |= set(shared_passages)
-            cands.discard(item_id)
-            if not cands:
-                continue
-            other_sigs = _signatures(conn, sorted(cands))
-            for other, osig in other_sigs.items():
-                j = estimate_jaccard(sig, osig)
-                shared = shared_passages.get(other, [])
-                if j >= settings.jaccard_threshold:
-                    method = "minhash"
-                elif shared:
-                    method = "passage"
-                else:
-                    continue
-                lo, hi = sorted((item_id, other))
-                score = max(j, 0.5) if shared else j
-                new_rows.append({"item_id": hi, "other_id": lo, "method": method, "score": score,
-                                 "jaccard": j, "containment": None,
-                                 "evidence": {"passages": shared[:3]} if shared else {},
-                                 "created_at": now})
-    unique = {(r["item_id"], r["other_id"]): r for r in new_rows}
+        for item_id in sorted(set(ids)):
+            for c in find_matches(conn, item_id, settings):
+                lo, hi = sorted((item_id, c.other_id))
+                rows.setdefault((hi, lo), {
+                    "item_id": hi, "other_id": lo, "method": c.method, "score": round(c.score, 6),
+                    "jaccard": c.jaccard, "containment": c.containment, "evidence": c.evidence,
+                    "created_at": now})
     with store.write() as conn:
-        return insert_ignore(conn, matches, list(unique.values()), ["item_id", "other_id"])
+        return insert_ignore(conn, matches, list(rows.values()), ["item_id", "other_id"])

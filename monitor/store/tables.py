@@ -131,6 +131,17 @@ lsh_bands = Table(
     Column("band", SmallInteger, primary_key=True),
     Column("key", BigInteger, primary_key=True),
     Column("item_id", BigInteger, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    sqlite_with_rowid=False,  # the primary key is the whole row: store it once
+)
+
+# Language-independent evidence (figures, names, consonant keys; monitor.crosslingual),
+# hashed to 64 bits: candidates for linking translations that share no words.
+evidence_tokens = Table(
+    "evidence_tokens", metadata,
+    Column("token", BigInteger, primary_key=True),
+    Column("item_id", BigInteger, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_evidence_tokens_item", "item_id"),
+    sqlite_with_rowid=False,
 )
 
 passages = Table(
@@ -223,25 +234,31 @@ figure_groups = Table(
 alerts = Table(
     "alerts", metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("kind", String(32), nullable=False),  # narrative_spread | figure_repeated | figure_mutation | keyword
-    Column("subject", String(128), nullable=False),  # narrative id, figure group key, ...
+    # narrative_new | narrative_growth | figure_repeated | figure_mutation | watch_keyword | watch_entity
+    # | watch_outlet | watch_figure
+    Column("kind", String(32), nullable=False),
+    Column("subject", String(128), nullable=False),  # narrative id, figure group key, watched term + target
+    Column("level", SmallInteger, nullable=False, default=0),  # escalation step: a higher level is an update
     Column("severity", String(16), nullable=False),
     Column("title", Text, nullable=False),
     Column("evidence", JSON, nullable=False, default=dict),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("kind", "subject", name="uq_alerts_kind_subject"),
+    UniqueConstraint("kind", "subject", "level", name="uq_alerts_kind_subject_level"),
     Index("ix_alerts_created", "created_at"),
 )
 
 digest_ledger = Table(
     "digest_ledger", metadata,
     Column("recipient", String(320), primary_key=True),
-    Column("period", String(64), primary_key=True),  # e.g. daily:2026-11-25
-    Column("status", String(16), nullable=False),  # rendered | sent | failed
+    Column("period", String(64), primary_key=True),  # e.g. daily:2026-11-25 (recipient's local date)
+    Column("status", String(16), nullable=False),  # sending | sent | failed
     Column("attempts", Integer, nullable=False, default=0),
-    Column("message_id", Text),
+    Column("message_id", Text),  # deterministic per (recipient, period): a resend carries the same id
     Column("alerts", Integer, nullable=False, default=0),
+    Column("alert_ids", JSON),  # the alerts this digest carries; fixed once claimed
     Column("path", Text),
     Column("error", Text),
+    Column("claimed_at", DateTime(timezone=True)),
+    Column("sent_at", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
