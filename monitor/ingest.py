@@ -133,6 +133,13 @@ def enable_feed(store: Store, name: str) -> bool:
     return bool(res.rowcount)
 
 
+def last_errors(store: Store) -> dict[str, str]:
+    """Each feed's last recorded error (feeds whose last fetch failed)."""
+    with store.read() as conn:
+        return {n: e for n, e in conn.execute(select(feeds.c.name, feeds.c.last_error)
+                                              .where(feeds.c.last_error.is_not(None))).tuples()}
+
+
 def _claim(store: Store, rows: list[dict[str, Any]], now: datetime, lease: timedelta) -> list[dict[str, Any]]:
     """Move the due feeds' next due time forward by ``lease``, keeping those this run won: a
     second run started meanwhile sees them as not due. The real next due time is written when
@@ -330,5 +337,5 @@ def ingest(store: Store, settings: Settings, *, names: Sequence[str] | None = No
     return summary
 
 
-__all__ = ["FeedOutcome", "IngestSummary", "due_feeds", "enable_feed", "ingest", "link_duplicates",
+__all__ = ["FeedOutcome", "IngestSummary", "due_feeds", "enable_feed", "ingest", "last_errors", "link_duplicates",
            "process_result", "sync_feeds"]

@@ -7,11 +7,12 @@ import sys
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from monitor.cli.common import open_cli_store, settings_from
+from monitor.errors import MonitorError
 
 feeds_app = typer.Typer(help="Inspect and manage the configured feeds.", no_args_is_help=True)
 
@@ -117,18 +118,69 @@ def feeds_health(ctx: typer.Context,
 @feeds_app.command("enable")
 def feeds_enable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The feed's name.")]) -> None:
     """Re-enable a feed that was disabled after repeated failures (and reset its failure count)."""
-    from sqlalchemy import update
-
     from monitor.errors import InputError
-    from monitor.store.tables import feeds
+    from monitor.ingest import enable_feed
 
-    store = open_cli_store(settings_from(ctx))
-    with store.write() as conn:
-        res = conn.execute(update(feeds).where(feeds.c.name == name).values(
-            enabled=True, disabled_reason=None, consecutive_failures=0, next_due_at=None))
-    if not res.rowcount:
+    if not enable_feed(open_cli_store(settings_from(ctx)), name):
         raise InputError(f"no feed named {name!r} in the store (run `monitor ingest` first)")
     typer.echo(f"enabled {name}")
+
+
+@feeds_app.command("check")
+def feeds_check(
+    ctx: typer.Context,
+    feeds: FeedsOpt = None,
+    allow_private_networks: PrivateOpt = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit with code 3 if any feed failed.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines instead of a table.")] = False,
+) -> None:
+    """Validate the feeds file and probe every feed once (nothing is stored): status, items,
+    latency, encoding, and the last error recorded in the store."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from monitor.config import load_feeds
+    from monitor.fetch import FetchRequest, fetch_all
+    from monitor.ingest import last_errors
+    from monitor.parse import parse_feed
+    from monitor.timeutil import utcnow
+
+    settings = settings_from(ctx, feeds=feeds, allow_private_networks=allow_private_networks)
+    configured = load_feeds(settings.feeds_file)
+    try:
+        recorded = last_errors(open_cli_store(settings))
+    except Exception:  # the probe must work without a store (e.g. before the first ingest)
+        recorded = {}
+    results = fetch_all([FetchRequest(key=f.name, url=f.url) for f in configured], settings.http)
+    rows: list[dict[str, Any]] = []
+    for f, res in zip(configured, results, strict=True):
+        row: dict[str, Any] = {"feed": f.name, "url": f.url, "status": "ok", "http": res.status, "items": 0,
+               "ms": res.duration_ms, "encoding": None, "error": res.error, "reason": res.reason,
+               "warning": f"moved permanently to {res.permanent_redirect}" if res.permanent_redirect else None,
+               "last_error": recorded.get(f.name)}
+        if res.error:
+            row["status"] = "error"
+        else:
+            try:
+                parsed = parse_feed(res.content, res.headers, fetched_at=utcnow(), url=res.final_url or res.url)
+                row.update(items=len(parsed.items), encoding=parsed.encoding,
+                           warning="; ".join(filter(None, [row["warning"], parsed.bozo, *parsed.warnings])) or None)
+            except MonitorError as e:
+                row.update(status="error", error=str(e), reason=getattr(e, "reason", None))
+        rows.append(row)
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False, default=str))
+    else:
+        table = Table(title=f"feeds check ({settings.feeds_file})")
+        for col in ("feed", "status", "http", "items", "ms", "encoding", "error / warning", "last error"):
+            table.add_column(col, overflow="fold")
+        for r in rows:
+            table.add_row(r["feed"], r["status"], str(r["http"] or ""), str(r["items"]), str(r["ms"]),
+                          r["encoding"] or "", (r["error"] or r["warning"] or "")[:100], (r["last_error"] or "")[:80])
+        Console().print(table)
+    if strict and any(r["status"] == "error" for r in rows):
+        raise typer.Exit(3)
 
 
 def register(app: typer.Typer) -> None:
