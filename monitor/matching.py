@@ -163,8 +163,9 @@ def crosslingual_candidates(conn: Connection, item_id: int, lang: str | None, to
         return []
     total = conn.execute(select(func.count()).select_from(fingerprints)).scalar_one()
     df = _document_frequencies(conn, sorted(tokens))
-    # tokens carried by a large share of the store say nothing about one story
-    cap = max(2, int(settings.crosslingual_max_df * total))
+    # tokens carried by a large share of the store say nothing about one story (a small
+    # store has no such share to speak of: there a token is common only past 20 items)
+    cap = max(20, int(settings.crosslingual_max_df * total))
     rare = [h for h in sorted(tokens) if 2 <= df.get(h, 1) <= cap]
     if len(rare) < settings.crosslingual_min_shared:
         return []

@@ -84,13 +84,13 @@ def update_narratives(store: Store, ids: Sequence[int] | None = None, *, clock: 
                 touched.add(nid)
                 created += 1
             elif a is None or b is None:
-                nid = a or b
-                assert nid is not None
+                existing = a or b
+                assert existing is not None
                 lone, via = (older, newer) if a is None else (newer, older)
                 joined += insert_ignore(conn, narrative_members, [
-                    {"item_id": lone, "narrative_id": nid, "via_item_id": via, "method": method,
+                    {"item_id": lone, "narrative_id": existing, "via_item_id": via, "method": method,
                      "score": score, "evidence": ev, "joined_at": now}], ["item_id"])
-                touched.add(nid)
+                touched.add(existing)
             elif a != b:
                 # Two narratives turn out to be one: keep the one created first (then by id).
                 keep, drop = sorted((a, b), key=lambda n: (conn.execute(
@@ -104,3 +104,77 @@ def update_narratives(store: Store, ids: Sequence[int] | None = None, *, clock: 
         refresh_stats(conn, sorted(touched), now)
         total = conn.execute(select(func.count()).select_from(narratives)).scalar_one()
     return {"created": created, "joined": joined, "merged": merged, "narratives": int(total)}
+
+
+# ----------------------------------------------------------------- reading narratives
+
+
+def _iso(value: datetime | None) -> str | None:
+    return as_utc(value).isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def growth_per_day(first_seen: datetime, last_seen: datetime, size: int) -> float:
+    """Members gained per day since the origin (the whole span; at least one day)."""
+    days = max(1.0, (as_utc(last_seen) - as_utc(first_seen)).total_seconds() / 86400)
+    return round((size - 1) / days, 3)
+
+
+def list_narratives(store: Store, *, limit: int = 50, min_size: int = 2,
+                    since: datetime | None = None) -> list[dict[str, Any]]:
+    """Narratives with at least ``min_size`` members, most widespread first."""
+    origin = items.alias("origin")
+    q = (select(narratives, origin.c.url.label("origin_url"), origin.c.lang.label("origin_lang"),
+                feeds.c.outlet.label("origin_outlet"))
+         .join(origin, origin.c.id == narratives.c.origin_item_id, isouter=True)
+         .join(feeds, feeds.c.id == origin.c.feed_id, isouter=True)
+         .where(narratives.c.size >= min_size)
+         .order_by(narratives.c.outlets.desc(), narratives.c.size.desc(), narratives.c.last_seen.desc(),
+                   narratives.c.id)
+         .limit(limit))
+    if since is not None:
+        q = q.where(narratives.c.last_seen >= since)
+    with store.read() as conn:
+        rows = conn.execute(q).all()
+    return [{
+        "id": r.id, "title": r.title, "size": r.size, "outlets": r.outlets, "languages": r.languages,
+        "first_seen": _iso(r.first_seen), "last_seen": _iso(r.last_seen),
+        "growth_per_day": growth_per_day(r.first_seen, r.last_seen, r.size),
+        "origin": {"item_id": r.origin_item_id, "outlet": r.origin_outlet, "url": r.origin_url,
+                   "lang": r.origin_lang},
+    } for r in rows]
+
+
+def narrative_detail(store: Store, narrative_id: str) -> dict[str, Any] | None:
+    """One narrative with its members in publication order (the timeline), the evidence that
+    tied each member, and members per day. None when there is no such narrative."""
+    with store.read() as conn:
+        head = conn.execute(select(narratives).where(narratives.c.id == narrative_id)).one_or_none()
+        if head is None:
+            return None
+        rows = conn.execute(
+            select(items.c.id, items.c.title, items.c.url, items.c.lang, items.c.published_at, feeds.c.outlet,
+                   narrative_members.c.via_item_id, narrative_members.c.method, narrative_members.c.score,
+                   narrative_members.c.evidence)
+            .join(narrative_members, narrative_members.c.item_id == items.c.id)
+            .join(feeds, feeds.c.id == items.c.feed_id)
+            .where(narrative_members.c.narrative_id == narrative_id)
+            .order_by(items.c.published_at, items.c.id)).all()
+    members = [{
+        "item_id": r.id, "published": _iso(r.published_at), "outlet": r.outlet, "lang": r.lang,
+        "title": r.title, "url": r.url, "via_item_id": r.via_item_id, "method": r.method,
+        "score": r.score, "evidence": r.evidence or {},
+    } for r in rows]
+    per_day: dict[str, int] = {}
+    for m in members:
+        day = (m["published"] or "")[:10]
+        per_day[day] = per_day.get(day, 0) + 1
+    origin = members[0] if members else None
+    return {
+        "id": head.id, "title": head.title, "size": head.size, "outlets": head.outlets,
+        "languages": head.languages, "first_seen": _iso(head.first_seen), "last_seen": _iso(head.last_seen),
+        "growth_per_day": growth_per_day(head.first_seen, head.last_seen, head.size),
+        "origin": origin, "outlet_names": sorted({m["outlet"] for m in members}),
+        "language_codes": sorted({m["lang"] for m in members if m["lang"]}),
+        "timeline": [{"day": d, "members": n} for d, n in sorted(per_day.items())],
+        "members": members,
+    }
