@@ -1,0 +1,45 @@
+"""Digest periods in the recipient's time zone. A period is named by its scheduled send time (the
+latest one not after "now"), so however often the scheduler calls, each slot yields one digest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from monitor.config import Subscription
+from monitor.timeutil import as_utc
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    key: str  # ledger key, e.g. "daily:2026-11-25" (the recipient's local date)
+    label: str  # for people, e.g. "Wednesday 25 November 2026"
+    slot: datetime  # the scheduled send time (local, aware)
+
+
+def current_period(sub: Subscription, now: datetime) -> Period:
+    """The latest send slot of ``sub`` not after ``now``: hourly at each local hour, daily at
+    ``send_hour`` local, weekly at ``send_hour`` on ``send_weekday``. A slot missed because no run
+    happened is still sent by the next run (as that slot), and a digest always carries every alert
+    not delivered yet, so nothing is skipped."""
+    local = as_utc(now).astimezone(ZoneInfo(sub.timezone))
+    if sub.frequency == "hourly":
+        slot = local.replace(minute=0, second=0, microsecond=0)
+        return Period(f"hourly:{slot:%Y-%m-%dT%H}", f"{slot:%A %d %B %Y, %H:00}", slot)
+    slot = local.replace(hour=sub.send_hour, minute=0, second=0, microsecond=0)
+    if sub.frequency == "weekly":
+        slot -= timedelta(days=(local.weekday() - sub.send_weekday) % 7)
+        if slot > local:
+            slot -= timedelta(days=7)
+        iso = slot.isocalendar()
+        return Period(f"weekly:{iso.year}-W{iso.week:02d}", f"week of {slot:%A %d %B %Y}", slot)
+    if slot > local:
+        slot -= timedelta(days=1)
+    return Period(f"daily:{slot:%Y-%m-%d}", f"{slot:%A %d %B %Y}", slot)
+
+
+def period_from_key(key: str) -> Period:
+    """A Period rebuilt from its ledger key (for re-sending a digest claimed in an earlier run)."""
+    _, _, when = key.partition(":")
+    return Period(key, when, datetime.min)
