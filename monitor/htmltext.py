@@ -82,7 +82,7 @@ def html_to_text(markup: str) -> str:
     """Readable plain text from an HTML fragment (or plain text, returned tidied)."""
     if not markup:
         return ""
-    text = markup
+    text = _INVISIBLE.sub("", markup)  # first, so a removed character can never join a tag back together
     for _ in range(_MAX_PASSES):
         if not _LOOKS_LIKE_HTML.search(text):
             break

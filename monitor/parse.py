@@ -272,9 +272,8 @@ def parse_feed(content: bytes, headers: Mapping[str, str] | None = None, *,
                                  reason="not_a_feed")
         raise FeedParseError("the feed has no entries", url=url, reason="no_entries")
     base = url
-    items: list[ParsedItem] = []
+    built: list[ParsedItem] = []
     warnings: list[str] = []
-    by_key: dict[str, set[str]] = {}
     skipped = 0
     for entry in entries:
         try:
@@ -284,14 +283,9 @@ def parse_feed(content: bytes, headers: Mapping[str, str] | None = None, *,
             continue
         if item is None:
             skipped += 1
-            continue
-        hashes = by_key.setdefault(item.item_key, set())
-        if item.content_hash in hashes:
-            continue  # the same entry twice in one document
-        if hashes:  # a guid reused for different entries: disambiguate by content, not position
-            item = _replace_key(item, f"{item.item_key}#{item.content_hash[:12]}")
-        hashes.add(item.content_hash)
-        items.append(item)
+        else:
+            built.append(item)
+    items = _unique_keys(built)
     if skipped:
         warnings.append(f"{skipped} entr{'y' if skipped == 1 else 'ies'} without title, text or link skipped")
     if not items:
@@ -302,5 +296,16 @@ def parse_feed(content: bytes, headers: Mapping[str, str] | None = None, *,
                       warnings=warnings)
 
 
-def _replace_key(item: ParsedItem, key: str) -> ParsedItem:
-    return replace(item, item_key=key)
+def _unique_keys(built: list[ParsedItem]) -> list[ParsedItem]:
+    """Drop entries repeated verbatim; give every entry of a guid shared by different entries the
+    key ``guid#<content hash>``. Every sharer is suffixed, not only the later ones, so keys do not
+    depend on entry order and a new entry reusing an old guid is never mistaken for the stored one."""
+    hashes: dict[str, set[str]] = {}
+    unique: list[ParsedItem] = []
+    for item in built:
+        seen = hashes.setdefault(item.item_key, set())
+        if item.content_hash not in seen:
+            seen.add(item.content_hash)
+            unique.append(item)
+    return [replace(it, item_key=f"{it.item_key}#{it.content_hash[:16]}") if len(hashes[it.item_key]) > 1 else it
+            for it in unique]
