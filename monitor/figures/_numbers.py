@@ -101,13 +101,21 @@ _TIME_ZH = re.compile(r"(上午|下午|晚上|凌晨|早上|中午)?\s*(\d{1,2})
 _YEAR_RANGE = re.compile(_D + r"(\d{2})(\d{2})\s?[-–]\s?(\d{2})(?![\d.,]?\d)")
 # right-to-left texts often store "1950-53" as "53-1950"
 _YEAR_RANGE_RTL = re.compile(_D + r"(\d{2})\s?[-–]\s?(\d{2})(\d{2})(?![\d.,]?\d)")
+# fashion seasons ("SS19", "AW20") name a year; translations write it out ("primavera-estate 2019")
+_SEASON = re.compile(r"(?<![A-Za-z])(?:SS|AW|FW|PF|PE|AH|PV)(\d{2})(?!\d)")
 _GAME_CLOCK_ZH = re.compile(r"(\d{1,3})\s*分\s*(\d{1,2})\s*秒")
 _DATE_NUMERIC = re.compile(_D + r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d.,/]?\d)")
 _DATE_ISO = re.compile(_D + r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _DATE_ZH = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:份|\s*(\d{1,2})\s*[日号號])?")
 _YEAR_ZH = re.compile(_D + r"(\d{4})\s*年(?!代)")
-_PHONE = re.compile(r"(?<![\w.,])(?:\+\d{1,3}[ \-\u00a0]?)?(?:\(0\d{1,4}\)|0\d{2,4})[ \-\u00a0\u202f]?\d{3,4}"
-                    r"[ \-\u00a0\u202f]?\d{3,4}(?!\d)")
+_ZERO = "[0٠۰०０]"  # zero in every digit script the extractor reads
+_GAP = r"[ \u00a0\u202f]"
+_PHONE = re.compile(
+    r"(?<![\w.,])(?<!\d" + _GAP + r")(?:\+\d{1,3}[ \-\u00a0]?)?"
+    r"(?:\(" + _ZERO + r"\d{1,4}\)|" + _ZERO + r"\d{2,4})[ \-\u00a0\u202f]?\d{3,4}[ \-\u00a0\u202f]?\d{3,4}(?!\d)")
+# right-to-left texts may store the groups of "0800 555 111" in reverse order: "111 555 0800"
+_PHONE_RTL = re.compile(r"(?<![\w.,])(?<!\d" + _GAP + r")\d{3,4}" + _GAP + r"\d{3,4}" + _GAP + _ZERO
+                        + r"\d{3,4}(?![\d.,]?\d)")
 _DECADE_ZH = re.compile(r"(\d{2})\s*世纪\s*(\d0)\s*年代")
 _DECADE_WORD = re.compile(
     r"(?:años|anni|années|anos|שנות\sה|decade\sof\sthe)\s?-?\s?['‘’]?\s?(\d0)(?!\d)"
@@ -143,6 +151,9 @@ def composite_spans(text: str) -> Iterator[Span]:
         digits = re.sub(r"\D", "", digits_to_ascii(m.group()))
         if len(digits) >= 8:
             yield Span(m.start(), m.end(), float(digits), "identifier")
+    for m in _PHONE_RTL.finditer(text):
+        groups = re.split(r"\s", digits_to_ascii(m.group()))
+        yield Span(m.start(), m.end(), float("".join(reversed(groups))), "identifier")
     for m in _DATE_ISO.finditer(text):
         mon, day = int(m.group(2)), int(m.group(3))
         if 1 <= mon <= 12 and 1 <= day <= 31:
@@ -195,6 +206,8 @@ def composite_spans(text: str) -> Iterator[Span]:
         if 1000 <= first < second <= 2100:
             yield Span(m.start(1), m.end(1), float(second), "year")
             yield Span(m.start(2), m.end(3), float(first), "year")
+    for m in _SEASON.finditer(text):
+        yield Span(m.start(), m.end(), float(2000 + _num(m.group(1))), "year")
     for m in _GAME_CLOCK_ZH.finditer(text):  # "3分35秒" reads like the "3:35" of a match clock
         yield Span(m.start(), m.end(), round(_num(m.group(1)) + _num(m.group(2)) / 60, 6), "time")
     for m in _TIME_ZH.finditer(text):
