@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,8 @@ def test_parsing_a_dag_file_does_no_work(tmp_path: Path) -> None:
     probe = (
         "import sys; from airflow.dag_processing.dagbag import DagBag\n"
         "bag = DagBag(dag_folder=sys.argv[1])\n"
-        "heavy = ['monitor.store', 'monitor.matching', 'monitor.ingest', 'monitor.analyze', 'monitor.fetch', 'numpy', 'langdetect',"
-        " 'feedparser', 'scipy']\n"
+        "heavy = ['monitor.store', 'monitor.matching', 'monitor.ingest', 'monitor.analyze', 'monitor.fetch',"
+        " 'numpy', 'langdetect', 'feedparser', 'scipy']\n"
         "import json; print(json.dumps({'errors': list(bag.import_errors),"
         " 'loaded': [m for m in heavy if m in sys.modules], 'dags': len(bag.dag_ids)}))\n"
     )
@@ -115,8 +116,8 @@ def test_failure_notifier_is_configured_from_the_environment() -> None:
                         env={**base, "MONITOR_AIRFLOW_ALERT_EMAIL": "ops@example.org"}).stdout
     off = subprocess.run([sys.executable, "-c", probe, str(DAGS)], capture_output=True, text=True, check=True,
                          env={k: v for k, v in base.items() if k != "MONITOR_AIRFLOW_ALERT_EMAIL"}).stdout
-    assert json.loads(on.strip().splitlines()[-1]) == dict.fromkeys(DAG_IDS, ["SmtpNotifier"])
-    assert json.loads(off.strip().splitlines()[-1]) == dict.fromkeys(DAG_IDS, [])
+    assert json.loads(on.strip().splitlines()[-1]) == {key: ["SmtpNotifier"] for key in DAG_IDS}
+    assert json.loads(off.strip().splitlines()[-1]) == {key: [] for key in DAG_IDS}
 
 
 def test_digest_schedule_closes_hourly_daily_and_weekly_periods() -> None:
@@ -126,11 +127,11 @@ def test_digest_schedule_closes_hourly_daily_and_weekly_periods() -> None:
         from monitor_digest import closing_frequencies
     finally:
         sys.path.remove(str(DAGS))
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    assert closing_frequencies(datetime(2026, 11, 25, 14, 0, tzinfo=timezone.utc)) == {"hourly"}
-    assert closing_frequencies(datetime(2026, 11, 25, 0, 0, tzinfo=timezone.utc)) == {"hourly", "daily"}
-    assert closing_frequencies(datetime(2026, 11, 23, 0, 0, tzinfo=timezone.utc)) == {"hourly", "daily", "weekly"}
+    assert closing_frequencies(datetime(2026, 11, 25, 14, 0, tzinfo=UTC)) == {"hourly"}
+    assert closing_frequencies(datetime(2026, 11, 25, 0, 0, tzinfo=UTC)) == {"hourly", "daily"}
+    assert closing_frequencies(datetime(2026, 11, 23, 0, 0, tzinfo=UTC)) == {"hourly", "daily", "weekly"}
 
 
 # ------------------------------------------------------------------ runs on the demo corpus
