@@ -89,7 +89,7 @@ _TIME_CUE = re.compile(TIME_CUES, re.I)
 _PM_AFTER = (r"مساءً|مساءا|مساء|بعد\s?از\s?ظهر|بعدازظهر|عصر|ئێوارە|دوای\s?نیوەڕۆ|شام|شب"
              r"|час(?:а|ов)?\s(?:дня|вечера)|годин[иа]?\s(?:дня|вечора)")
 _AM_AFTER = r"صباحًا|صباحاً|صباحا|صباح|صبح|بەیانی|утра|ранку|sabah"
-_PM_BEFORE = r"दोपहर|शाम|رات|شام|ماسپښین|ماسپشین|öğleden\s?sonra|下午|晚上|בערב|אחר\s?הצהריים"
+_PM_BEFORE = r"दोपहर|शाम|رات|شام|دوپہر|سہ\s?پہر|ماسپښین|ماسپشین|öğleden\s?sonra|下午|晚上|בערב|אחר\s?הצהריים"
 _AM_BEFORE = r"सुबह|صبح|سهار|上午|早上|凌晨|בבוקר"
 _CLOCK_AFTER = r"बजे|بجے|بجو|o['’]clock|Uhr|uur"
 _TIME_WORDS = re.compile(
@@ -186,9 +186,9 @@ def composite_spans(text: str) -> Iterator[Span]:
             yield Span(m.start(), m.end(), v, "time")
     for m in _TIME_H.finditer(text):
         ampm, clock = m.group(3), m.group(4)
-        sep = text[m.end(1)]
+        h_sep = "h" in text[m.end(1):m.start(2)]  # "07h55", "11 h 15"
         cue = _TIME_CUE.search(text, max(0, m.start() - 12), m.start()) is not None
-        if sep == "h" or ampm or clock or cue:
+        if h_sep or ampm or clock or cue:
             v = _hours(_num(m.group(1)), _num(m.group(2)), ampm)
             if v is not None:
                 yield Span(m.start(), m.end(), v, "time")
