@@ -74,6 +74,8 @@ _GLUED_SCALE = re.compile(r"(bn|tn|k|m|b)(?!" + _LETTER + r")", re.I)
 _CURRENCY_BEFORE = re.compile(r"(" + _alternation(lex.CURRENCY_BEFORE) + r")\s?$")
 _CURRENCY_AFTER = re.compile(
     r"\s?(?:(?:de|di|of|d['’])\s?)?(" + _alternation(lex.CURRENCY_AFTER) + r")(?!" + _LETTER + r")", re.I)
+_CURRENCY_AFTER_SCALED = re.compile(
+    r"\s?(?:(?:de|di|of|d['’])\s?)?(" + _alternation(lex.CURRENCY_AFTER_SCALED) + r")(?!" + _LETTER + r")", re.I)
 _PERCENT_AFTER = re.compile(r"\s?(?:" + lex.PERCENT_AFTER + r")", re.I)
 _PERCENT_BEFORE = re.compile(lex.PERCENT_BEFORE, re.I)
 _QUAL_BEFORE = re.compile(
@@ -190,9 +192,13 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
             pos = m_pct.end()
     if not currency and not percent:
         m_cur_after = _CURRENCY_AFTER.match(text, pos, limit)
+        m_scaled = _CURRENCY_AFTER_SCALED.match(text, pos, limit) if scale != 1 else None
         if m_cur_after:
             currency = _lookup(lex.CURRENCY_AFTER, m_cur_after.group(1))
             pos = m_cur_after.end()
+        elif m_scaled:
+            currency = _lookup(lex.CURRENCY_AFTER_SCALED, m_scaled.group(1))
+            pos = m_scaled.end()
     m_qa = _QUAL_AFTER.match(text, pos, limit)
     if m_qa and qualifier is None:
         qualifier = _lookup(lex.QUALIFIERS_AFTER, m_qa.group(1).strip()) or None

@@ -136,12 +136,19 @@ CURRENCY_AFTER: list[tuple[str, str]] = [
     (r"美元", "USD"),
     (r"euros?", "EUR"), (r"евро", "EUR"), (r"євро", "EUR"), (r"یورو", "EUR"), (r"يورو", "EUR"),
     (r"欧元", "EUR"),
-    (r"pounds?(?: sterling)?", "GBP"), (r"(?:britische )?pfund", "GBP"), (r"livres?(?: sterling)?", "GBP"),
-    (r"libras?(?: esterlinas?)?", "GBP"), (r"sterline", "GBP"), (r"фунт(?:ов|а)? стерлингов", "GBP"),
+    (r"pounds? sterling", "GBP"), (r"livres? sterling", "GBP"), (r"libras? esterlinas?", "GBP"),
+    (r"sterline", "GBP"), (r"фунт(?:ов|а)? стерлингов", "GBP"), (r"britische pfund", "GBP"),
     (r"英镑", "GBP"), (r"جنيه إسترليني", "GBP"),
     (r"рубл(?:ей|я|ь)", "RUB"), (r"(?:yuan|юаней|元|人民币)", "CNY"), (r"rupees?", "INR"),
     (r"روپے", "PKR"), (r"रुपये", "INR"), (r"लीरा", "TRY"), (r"lira", "TRY"), (r"ریال", "IRR"),
     (r"تومان", "IRT"), (r"شيكل", "ILS"), (r"שקל(?:ים)?", "ILS"),
+]
+
+# Currency words that are also units of weight ("a 550 pound hog"): money only after a scale
+# word ("120 million pounds"), where a weight is implausible.
+CURRENCY_AFTER_SCALED: list[tuple[str, str]] = [
+    (r"pounds?", "GBP"), (r"pfund", "GBP"), (r"livres?", "GBP"), (r"libras?", "GBP"), (r"фунт(?:ов|а)?", "GBP"),
+    (r"پوند", "GBP"), (r"جنيه", "GBP"), (r"پاؤنڈ", "GBP"), (r"पाउंड", "GBP"), (r"sterlin", "GBP"),
 ]
 
 # Percent: sign after the number, words after it, or markers before it (Turkish "%13", "yüzde 13").
@@ -195,5 +202,7 @@ UNIT_STOPWORDS = frozenset({
     "für", "im", "am", "zu", "и", "в", "на", "с", "по", "из", "от", "для", "что", "و", "في", "من",
     "على", "به", "از", "در", "را", "با", "که", "تا", "ve", "ile", "bir", "için", "של", "את", "על", "עם",
     "ב", "ל", "ה", "के", "की", "का", "में", "से", "को", "और", "کے", "کی", "کا", "میں", "سے", "کو",
-    "اور", "per", "cent", "percent"
+    "اور", "per", "cent", "percent", "was", "were", "is", "are", "has", "have", "had", "will", "would",
+    "be", "been", "ist", "sind", "war", "waren", "wurden", "est", "sont", "était", "fue", "es", "son", "è",
+    "sono", "foi", "são", "был", "были", "було", "است", "بود", "كان", "هو"
 })
