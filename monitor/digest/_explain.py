@@ -253,7 +253,10 @@ def build_cards(conn: Connection, alert_rows: Sequence[Any]) -> list[dict[str, A
         by_topic[_topic(a)].append(a)
     cards = [_card(conn, topic, rows) for topic, rows in by_topic.items()]
     kind_rank = {k: i for i, k in enumerate(KIND_ORDER)}
+    # Most severe first; then narratives before figures and watches; then the widest spread; then
+    # the most recently active.
     cards.sort(key=lambda c: (-severity_rank(c["severity"]), kind_rank.get(c["kind"], 99), -len(c["outlets"]),
+                              -len(c["languages"]), -max(c["times"]).timestamp() if c["times"] else 0.0,
                               c["first_alert_id"]))
     return cards
 

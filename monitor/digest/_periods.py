@@ -39,7 +39,20 @@ def current_period(sub: Subscription, now: datetime) -> Period:
     return Period(f"daily:{slot:%Y-%m-%d}", f"{slot:%A %d %B %Y}", slot)
 
 
-def period_from_key(key: str) -> Period:
-    """A Period rebuilt from its ledger key (for re-sending a digest claimed in an earlier run)."""
-    _, _, when = key.partition(":")
-    return Period(key, when, datetime.min)
+def period_from_key(key: str, sub: Subscription) -> Period:
+    """The Period named by a ledger key (to re-send a digest claimed by an earlier run)."""
+    kind, _, when = key.partition(":")
+    zone = ZoneInfo(sub.timezone)
+    try:
+        if kind == "hourly":
+            slot = datetime.strptime(when, "%Y-%m-%dT%H").replace(tzinfo=zone)
+            return Period(key, f"{slot:%A %d %B %Y, %H:00}", slot)
+        if kind == "weekly":
+            year, week = when.split("-W")
+            slot = datetime.fromisocalendar(int(year), int(week), sub.send_weekday + 1).replace(
+                hour=sub.send_hour, tzinfo=zone)
+            return Period(key, f"week of {slot:%A %d %B %Y}", slot)
+        slot = datetime.strptime(when, "%Y-%m-%d").replace(hour=sub.send_hour, tzinfo=zone)
+        return Period(key, f"{slot:%A %d %B %Y}", slot)
+    except ValueError:
+        return Period(key, when, datetime.min.replace(tzinfo=zone))

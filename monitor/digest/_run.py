@@ -159,7 +159,7 @@ class _Run:
                     .values(claimed_at=self.now, attempts=digest_ledger.c.attempts + 1, updated_at=self.now))
             if got.rowcount != 1:
                 continue  # another run recovered it first
-            digest = self.render(sub, period_from_key(row.period), list(row.alert_ids or []))
+            digest = self.render(sub, period_from_key(row.period, sub), list(row.alert_ids or []))
             out.append(self.deliver(digest, self.result(digest, "sending", resent=True)))
         return out
 
