@@ -266,11 +266,11 @@ def parse_feed(content: bytes, headers: Mapping[str, str] | None = None, *,
     info, entries = parsed
     bozo: str | None = info.get("bozo")
     if not entries:
-        if bozo:
+        if bozo and not info.get("format"):  # not even recognisable as RSS, Atom or JSON Feed
             looks_html = "html" in hdrs.get("content-type", "") or b"<html" in content[:2048].lower()
             raise FeedParseError(f"not a feed ({'an HTML page; ' if looks_html else ''}{bozo})", url=url,
                                  reason="not_a_feed")
-        raise FeedParseError("the feed has no entries", url=url, reason="no_entries")
+        raise FeedParseError(f"the feed has no entries{f' ({bozo})' if bozo else ''}", url=url, reason="no_entries")
     base = url
     built: list[ParsedItem] = []
     warnings: list[str] = []
