@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,11 +30,11 @@ def backend() -> str:
     return "postgresql" if PG_URL else "sqlite"
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """A URL to an empty database of the backend under test."""
+@contextmanager
+def fresh_database(tmp_dir: Path) -> Iterator[str]:
+    """A URL to an empty database of the backend under test (removed afterwards on PostgreSQL)."""
     if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'store.db'}"
+        yield f"sqlite:///{tmp_dir / 'store.db'}"
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL)
@@ -46,6 +47,13 @@ def database_url(tmp_path: Path) -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """A URL to an empty database of the backend under test."""
+    with fresh_database(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
