@@ -67,15 +67,6 @@ class FeedConfig(_Model):
 class FeedsFile(_Model):
     feeds: list[FeedConfig] = Field(default_factory=list)
 
-    @field_validator("feeds")
-    @classmethod
-    def _unique_names(cls, v: list[FeedConfig]) -> list[FeedConfig]:
-        seen: set[str] = set()
-        for f in v:
-            if f.name in seen:
-                raise ValueError(f"duplicate feed name {f.name!r}")
-            seen.add(f.name)
-        return v
 
 
 class HttpSettings(_Model):
@@ -329,7 +320,14 @@ def load_feeds(path: str | os.PathLike[str]) -> list[FeedConfig]:
     data, node = _read_yaml(p)
     if isinstance(data, list):  # a bare list of feeds is accepted too
         data = {"feeds": data}
-    return _validate(FeedsFile, data, p, node).feeds
+    feeds = _validate(FeedsFile, data, p, node).feeds
+    seen: set[str] = set()
+    for i, f in enumerate(feeds):
+        if f.name in seen:
+            raise ConfigError(f"duplicate feed name {f.name!r}", path=str(p),
+                              line=_node_line(node, ("feeds", i, "name")), field=f"feeds.{i}.name")
+        seen.add(f.name)
+    return feeds
 
 
 def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:

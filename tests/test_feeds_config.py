@@ -107,10 +107,11 @@ def test_invalid_yaml_error_names_file_and_the_line_where_parsing_failed() -> No
     assert str(err).startswith(f"{path}:{err.line}: invalid YAML")
 
 
-def test_duplicate_feed_name_error_names_file_field_and_the_name() -> None:
+def test_duplicate_feed_name_error_names_file_line_field_and_the_name() -> None:
     err, path = load_error("feeds_duplicate_name.yaml")
     assert err.path == str(path)
-    assert err.field == "feeds"
+    assert err.line == marked_line(path)
+    assert err.field == "feeds.1.name"
     assert "duplicate feed name 'twin'" in str(err)
 
 
