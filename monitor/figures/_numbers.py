@@ -89,13 +89,14 @@ _TIME_CUE = re.compile(TIME_CUES, re.I)
 _PM_AFTER = (r"مساءً|مساءا|مساء|بعد\s?از\s?ظهر|بعدازظهر|عصر|ئێوارە|دوای\s?نیوەڕۆ|شام|شب"
              r"|час(?:а|ов)?\s(?:дня|вечера)|годин[иа]?\s(?:дня|вечора)")
 _AM_AFTER = r"صباحًا|صباحاً|صباحا|صباح|صبح|بەیانی|утра|ранку|sabah"
-_PM_BEFORE = r"दोपहर|शाम|رات|شام|دوپہر|سہ\s?پہر|ماسپښین|ماسپشین|öğleden\s?sonra|下午|晚上|בערב|אחר\s?הצהריים"
+_PM_BEFORE = r"दोपहर|शाम|رات|شام|دوپہر|سہ\s?پہر|ماسپ[ښش][یي]ن|öğleden\s?sonra|下午|晚上|בערב|אחר\s?הצהריים"
 _AM_BEFORE = r"सुबह|صبح|سهار|上午|早上|凌晨|בבוקר"
 _CLOCK_AFTER = r"बजे|بجے|بجو|o['’]clock|Uhr|uur"
+_BIDI_GAP = r"[ \u00a0\u200b-\u200f\u2066-\u2069\u061c]{0,4}"  # spaces and direction marks
 _TIME_WORDS = re.compile(
     r"(?:(?P<pre>" + _AM_BEFORE + "|" + _PM_BEFORE + r")\s?(?:(?:ساعت|الساعة|saat|په|को|د)\s?){0,2})?"
-    r"(?<![\d.,:/])(?P<h>\d{1,2})(?:[.:：]\s?(?P<m>\d{2}))?(?![\d.,]\d)(?:['’]\w{1,3}|ی)?\s?"
-    r"(?:(?:ساعت|kl\.)\s?)?(?P<post>" + _AM_AFTER + "|" + _PM_AFTER + "|" + _CLOCK_AFTER + r")?", re.I)
+    r"(?<![\d.,:/])(?P<h>\d{1,2})(?:[.:：]\s?(?P<m>\d{2}))?(?![\d.,]\d)(?:['’]\w{1,3}|ی)?" + _BIDI_GAP
+    + r"(?:(?:ساعت|kl\.)\s?)?(?P<post>" + _AM_AFTER + "|" + _PM_AFTER + "|" + _CLOCK_AFTER + r")?", re.I)
 _IS_PM = re.compile(_PM_AFTER + "|" + _PM_BEFORE, re.I)
 _TIME_ZH = re.compile(r"(上午|下午|晚上|凌晨|早上|中午)?\s*(\d{1,2})\s*[点點時时](?:\s*(\d{1,2})\s*分)?")
 _YEAR_RANGE = re.compile(_D + r"(\d{2})(\d{2})\s?[-–]\s?(\d{2})(?![\d.,]?\d)")
@@ -124,6 +125,8 @@ _DECADE_WORD = re.compile(
     r"|(?<![\d.,])['‘’]?(\d{3}0|\d0)['’]?s(?!\w)",
     re.I,
 )
+# Hebrew "בשנות ה-40 לחייו" is "in his forties" (an age), not the 1940s
+_AGE_AFTER = re.compile(r"\s?(?:לחייו|לחייה|לחייהם|de\s(?:sa|su)\svida|anni\sdi\svita)")
 _AGE_BEFORE = re.compile(r"(?:his|her|their|my|your|our|early|late|mid-?)\s*$", re.I)
 MONTH_AFTER = re.compile(r"^\s?(?:\.|th|st|nd|rd|er|de|of)?\s?(?:de\s|of\s)?(?:" + MONTHS + r")(?![^\W\d_])", re.I)
 MONTH_BEFORE = re.compile(r"(?<![^\W\d_])(?:" + MONTHS + r")\.?,?\s?$", re.I)
@@ -232,7 +235,11 @@ def composite_spans(text: str) -> Iterator[Span]:
         d = _num(m.group(g))
         if d >= 1000:
             yield Span(m.start(), m.end(), float(d), "year")
-        elif g == 4 and _AGE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
-            continue  # "in his 40s" is an age: left to the plain-number pass
+        elif (g == 4 and _AGE_BEFORE.search(text, max(0, m.start() - 12), m.start())) or \
+                _AGE_AFTER.match(text, m.end()):
+            # "in his 40s" is an age: the plain-number pass reads it as a count
+            if g == 1:
+                yield Span(m.start(), m.start(g), 0.0, "skip")
+            continue
         else:
             yield Span(m.start(), m.end(), float(1900 + d), "year")
