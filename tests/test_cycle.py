@@ -22,7 +22,7 @@ from monitor.demo import DEMO_DIR
 from monitor.pipeline import CycleResult, run_cycle
 from monitor.store import Store, open_store
 from monitor.store.tables import feeds, figure_groups, figures, items, narrative_members, narratives
-from tests.conftest import fresh_database
+from conftest import fresh_database
 
 EXPECTED = yaml.safe_load((DEMO_DIR / "expected.yaml").read_text(encoding="utf-8"))
 COUNTED = (items, narratives, narrative_members, figure_groups, figures)
