@@ -7,6 +7,7 @@ anything imports ``airflow``; every Airflow test calls ``airflow_home()`` first.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import subprocess
 import sys
@@ -29,6 +30,8 @@ def airflow_env(home: Path) -> dict[str, str]:
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+        # Stable per home, so every process of one test Airflow signs and checks tokens alike.
+        "AIRFLOW__API_AUTH__JWT_SECRET": hashlib.sha512(str(home).encode()).hexdigest(),
         "MONITOR_AIRFLOW_RETRY_DELAY": "0.1",
         "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
     }

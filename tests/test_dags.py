@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from airflow_support import DAG_IDS, DAGS, airflow_env, airflow_home
 from sqlalchemy import func, select
 
 from monitor.config import Settings
 from monitor.store import Store
 from monitor.store.tables import feeds, fetch_log, figures, items, narrative_members, narratives
+from tests.airflow_support import DAG_IDS, DAGS, airflow_env, airflow_home
 
 
 def _count(store: Store, table: Any) -> int:
