@@ -165,8 +165,10 @@ def narrative_candidates(conn: Connection, rules: AlertRules, now: datetime) -> 
 
 
 def _figure_title(value: float, unit: str | None, label: str | None) -> str:
+    if label:  # the registry's own wording, e.g. "1,500 protesters"
+        return label
     number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
-    return " ".join(p for p in (number, unit or "", f"({label})" if label else "") if p)
+    return f"{number} {unit}" if unit else number
 
 
 def figure_candidates(conn: Connection, rules: AlertRules, now: datetime) -> list[Candidate]:

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from test_digest_support import NOW, add_item, add_narrative, load_snapshot
 
 from monitor.alerts import evaluate_alerts, excerpt, list_alerts, term_pattern
 from monitor.config import AlertRules
 from monitor.store import Store
 from monitor.store.tables import alerts
+from tests.test_digest_support import NOW, add_item, add_narrative, load_snapshot
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_digest_support import DIGEST_TIME, NOW, digest_settings, load_snapshot
 
 from monitor.alerts import evaluate_alerts
 from monitor.config import AlertRules, Subscription
 from monitor.digest import run_digests
 from monitor.store import Store
+from tests.test_digest_support import DIGEST_TIME, NOW, digest_settings, load_snapshot
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

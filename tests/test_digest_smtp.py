@@ -4,30 +4,36 @@ crashes, and a failing recipient retried without resending to the others."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import select
-from test_digest_support import (
-    DIGEST_TIME,
-    NOW,
-    SmtpServer,
-    add_item,
-    digest_settings,
-    load_snapshot,
-    running_smtp_server,
-)
+from typer.testing import CliRunner
 
 from monitor.alerts import evaluate_alerts
+from monitor.cli.app import app
 from monitor.config import AlertRules, Subscription
 from monitor.digest import run_digests, smtp_sender
 from monitor.errors import DeliveryError
 from monitor.store import Store
 from monitor.store.tables import digest_ledger
+from tests.test_digest_support import (
+    DIGEST_TIME,
+    NOW,
+    SmtpServer,
+    add_item,
+    add_narrative,
+    digest_settings,
+    load_snapshot,
+    running_smtp_server,
+)
 
 ANA = Subscription(email="ana@newsroom.example", name="Ana Analyst")
 BOB = Subscription(email="bob@newsroom.example", name="Bob")
@@ -193,14 +199,11 @@ def test_alerts_go_out_once_and_new_ones_in_the_next_period(store: Store, ids: d
     settings = digest_settings(ANA)
     day1 = run_digests(store, settings, send=True, sender=smtp_sender(smtp_server.url), clock=lambda: DIGEST_TIME)
     nxt = DIGEST_TIME + timedelta(days=1)
-    add_item(store, "late-1", "ledger", "Drought declared in the south", NOW + timedelta(hours=20))
-    add_item(store, "late-2", "veilleur", "Sécheresse déclarée dans le sud", NOW + timedelta(hours=21), lang="fr")
-    from test_digest_support import add_narrative
-
-    late_ids = {**ids}
-    with store.read() as conn:
-        from monitor.store.tables import items
-        late_ids.update({r.item_key: r.id for r in conn.execute(select(items.c.id, items.c.item_key))})
+    late_ids = {**ids,
+                "late-1": add_item(store, "late-1", "ledger", "Drought declared in the south",
+                                   NOW + timedelta(hours=20)),
+                "late-2": add_item(store, "late-2", "veilleur", "Sécheresse déclarée dans le sud",
+                                   NOW + timedelta(hours=21), lang="fr")}
     with store.write() as conn:
         add_narrative(conn, "N-drought", [{"item": "late-1"}, {"item": "late-2", "method": "crosslingual",
                                                                 "score": 0.6}], late_ids)
@@ -245,3 +248,24 @@ def test_a_daily_digest_before_its_hour_belongs_to_the_previous_day(store: Store
     assert results[0]["period"] == "daily:2026-11-19"
     text, _ = _parts(smtp_server.handler.received[0].message)
     assert "20 Nov 2026 09:30 +0330" in text  # N-hostile's origin (06:00 UTC) in the recipient's zone
+
+
+def test_cli_send_uses_monitor_smtp_url_and_exits_nonzero_when_a_recipient_failed(
+        store: Store, ids: dict[str, int], smtp_server: SmtpServer, database_url: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "monitor.yaml"
+    config.write_text(yaml.safe_dump({"digest": {"sender": "digest@monitor.example", "subscriptions": [
+        {"email": ANA.email, "send_hour": 0}, {"email": BOB.email, "send_hour": 0}]}}), encoding="utf-8")
+    for k, v in {"MONITOR_DATABASE_URL": database_url, "MONITOR_DATA_DIR": str(tmp_path / "data"),
+                 "MONITOR_SMTP_URL": smtp_server.url}.items():
+        monkeypatch.setenv(k, v)
+    smtp_server.handler.reject.add(BOB.email)
+    res = CliRunner().invoke(app, ["--config", str(config), "digest", "--send"])
+    assert res.exit_code == 1
+    assert [json.loads(line)["status"] for line in res.output.strip().splitlines()] == ["sent", "failed"]
+    assert len(smtp_server.to(ANA.email)) == 1
+    smtp_server.handler.reject.clear()
+    res = CliRunner().invoke(app, ["--config", str(config), "digest", "--send"])
+    assert res.exit_code == 0, res.output
+    assert [json.loads(line)["status"] for line in res.output.strip().splitlines()] == ["already_sent", "sent"]
+    assert len(smtp_server.to(ANA.email)) == 1 and len(smtp_server.to(BOB.email)) == 1

@@ -43,7 +43,7 @@ def _when(value: datetime | None, tz: str, fmt: str = "%d %b %Y %H:%M %Z") -> st
     return as_utc(value).astimezone(ZoneInfo(tz)).strftime(fmt)
 
 
-def timeline(times: Sequence[datetime], tz: str, max_bars: int = 12) -> list[dict[str, Any]]:
+def timeline(times: Sequence[datetime], tz: str, max_bars: int = 8) -> list[dict[str, Any]]:
     """Items per time bucket in the recipient's zone, with bar widths in pixels. The bucket size is
     the smallest of 1 h … 30 days that keeps at most ``max_bars`` bars, empty buckets included."""
     if not times:
