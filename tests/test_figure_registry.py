@@ -187,3 +187,14 @@ def test_demo_corpus_planted_figures_and_mutation_are_found(demo_settings: Any) 
         if "mutation" in planted:
             mutated = by_value[float(planted["mutation"]["value"])]
             assert mutated["mutation_of"]["value"] == float(planted["value"])
+
+
+def test_claims_without_a_known_topic_group_only_when_they_share_names(store: Store) -> None:
+    _add(store, "a", "en", "The Caspian pipeline to Baku will carry 4,300 barrels, Gazprom said.", T0)
+    _add(store, "b", "en", "Gazprom said its Caspian pipeline to Baku would carry 4,300 barrels.",
+         T0 + timedelta(hours=2))
+    _add(store, "c", "en", "A new stadium in Leeds will seat 4,300 fans next season.", T0 + timedelta(hours=3))
+    update_registry(store)
+    report = figure_report(store)
+    (g,) = [r for r in report if r["value"] == 4300.0]
+    assert (g["key"], g["outlet_names"]) == (group_key("count", 4300, None), ["a", "b"])
