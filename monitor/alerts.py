@@ -171,39 +171,51 @@ def _figure_title(value: float, unit: str | None, label: str | None) -> str:
     return f"{number} {unit}" if unit else number
 
 
+def _chunks(ids: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
+    for i in range(0, len(ids), size):
+        yield list(ids[i:i + size])
+
+
 def figure_candidates(conn: Connection, rules: AlertRules, now: datetime) -> list[Candidate]:
-    """Repeated figures that reached ``figure_min_outlets`` outlets, and their mutations."""
+    """Repeated figures that reached ``figure_min_outlets`` outlets in at least two independent
+    stories, and their mutations."""
     cutoff = now - timedelta(days=rules.max_age_days)
-    rows = conn.execute(select(figure_groups).where(figure_groups.c.last_seen >= cutoff)
-                        .order_by(figure_groups.c.id)).all()
-    by_id = {g.id: g for g in rows}
+    rows = conn.execute(select(figure_groups).where(
+        figure_groups.c.last_seen >= cutoff,
+        (figure_groups.c.outlets >= rules.figure_min_outlets) | figure_groups.c.mutation_of.is_not(None))
+        .order_by(figure_groups.c.id)).all()
+    members: dict[int, list[Any]] = defaultdict(list)
+    for chunk in _chunks([g.id for g in rows]):
+        for m in conn.execute(select(figures.c.group_id, figures.c.item_id, figures.c.raw)
+                              .where(figures.c.group_id.in_(chunk)).order_by(figures.c.id)):
+            members[m.group_id].append(m)
+    story_of = _narrative_of(conn, {m.item_id for ms in members.values() for m in ms})
+    siblings = {g.id: g for g in rows}
+    missing = sorted({g.mutation_of for g in rows if g.mutation_of is not None} - set(siblings))
+    for chunk in _chunks(missing):
+        siblings.update({g.id: g for g in conn.execute(select(figure_groups).where(figure_groups.c.id.in_(chunk)))})
     out: list[Candidate] = []
     for g in rows:
-        members = conn.execute(
-            select(figures.c.item_id, figures.c.raw).where(figures.c.group_id == g.id).order_by(figures.c.id)).all()
+        ms = members.get(g.id, [])
+        item_ids = sorted({m.item_id for m in ms})
+        # A figure repeated only inside one narrative is that narrative's evidence (its card shows
+        # it); it is news of its own when it travels into independent stories.
+        stories = {story_of.get(i, f"item{i}") for i in item_ids}
         ev: dict[str, Any] = {
             "group": g.key, "group_id": g.id, "value": g.value, "unit": g.unit, "label": g.label or "",
             "origin_item_id": g.origin_item_id, "items": g.items, "outlets": g.outlets, "languages": g.languages,
-            "item_ids": sorted({m.item_id for m in members})[:MAX_EVIDENCE_ITEMS],
-            "raw_forms": sorted({m.raw for m in members})[:8],
-            "first_seen": _iso(g.first_seen), "last_seen": _iso(g.last_seen)}
+            "item_ids": item_ids[:MAX_EVIDENCE_ITEMS], "raw_forms": sorted({m.raw for m in ms})[:8],
+            "stories": len(stories), "first_seen": _iso(g.first_seen), "last_seen": _iso(g.last_seen)}
         title = _figure_title(g.value, g.unit, g.label)
-        # A figure repeated only inside one narrative is that narrative's evidence (its card shows
-        # it); it is news of its own when it travels into independent stories.
-        story_of = _narrative_of(conn, ev["item_ids"])
-        contexts = {story_of.get(i, f"item{i}") for i in ev["item_ids"]}
-        ev["stories"] = len(contexts)
-        if g.outlets >= rules.figure_min_outlets and len(contexts) >= 2:
+        if g.outlets >= rules.figure_min_outlets and len(stories) >= 2:
             sev = spread_severity(g.outlets, g.languages, rules)
             out.append(Candidate("figure_repeated", g.key, severity_rank(sev), sev, title, ev))
-        if rules.figure_mutations and g.mutation_of is not None:
-            sibling = by_id.get(g.mutation_of) or conn.execute(
-                select(figure_groups).where(figure_groups.c.id == g.mutation_of)).first()
-            if sibling is not None:
-                ev = {**ev, "mutation_of": {"group": sibling.key, "value": sibling.value, "unit": sibling.unit,
-                                            "origin_item_id": sibling.origin_item_id, "outlets": sibling.outlets}}
-                out.append(Candidate("figure_mutation", g.key, 0, "medium",
-                                     f"{_figure_title(sibling.value, sibling.unit, None)} became {title}", ev))
+        sibling = siblings.get(g.mutation_of) if g.mutation_of is not None else None
+        if rules.figure_mutations and sibling is not None:
+            ev = {**ev, "mutation_of": {"group": sibling.key, "value": sibling.value, "unit": sibling.unit,
+                                        "origin_item_id": sibling.origin_item_id, "outlets": sibling.outlets}}
+            out.append(Candidate("figure_mutation", g.key, 0, "medium",
+                                 f"{_figure_title(sibling.value, sibling.unit, sibling.label)} became {title}", ev))
     return out
 
 
@@ -228,11 +240,12 @@ def excerpt(text: str, start: int, end: int, width: int = 90) -> str:
 
 
 def _narrative_of(conn: Connection, item_ids: Iterable[int]) -> dict[int, str]:
-    ids = list(item_ids)
-    if not ids:
-        return {}
-    return {r[0]: r[1] for r in conn.execute(select(narrative_members.c.item_id, narrative_members.c.narrative_id)
-                                             .where(narrative_members.c.item_id.in_(ids)))}
+    out: dict[int, str] = {}
+    for chunk in _chunks(sorted(set(item_ids))):
+        out.update({r[0]: r[1] for r in conn.execute(
+            select(narrative_members.c.item_id, narrative_members.c.narrative_id)
+            .where(narrative_members.c.item_id.in_(chunk)))})
+    return out
 
 
 def _term_key(prefix: str, term: str, target: str) -> str:

@@ -28,7 +28,7 @@ from monitor.digest import (
     timeline,
 )
 from monitor.store import Store
-from tests.test_digest_support import DIGEST_TIME, NOW, digest_settings, load_snapshot
+from tests.test_digest_support import DIGEST_TIME, NOW, add_item, add_narrative, digest_settings, load_snapshot
 
 
 @given(st.text())
@@ -138,7 +138,7 @@ def test_a_card_explains_origin_spread_and_shared_passage(loaded: Store) -> None
     assert "Shared passage (Northern Ledger and Le Veilleur):" in strike
     assert "Dockworkers at the port of Rotterdam walked off the job on Thursday morning" in strike
     assert "- Le Veilleur: 1 item (English), first 19 Nov 13:00" in strike
-    assert "Matched by: minhash ×1, similarity 0.82–0.82" in strike
+    assert "Matched by: minhash ×1, similarity 0.82" in strike
 
 
 def test_a_figure_card_shows_every_written_form_and_the_mutation(loaded: Store) -> None:
@@ -180,3 +180,18 @@ def test_cli_digest_preview_and_alerts_listing(loaded: Store, database_url: str,
     assert res.exit_code == 0, res.output
     rows = [json.loads(x) for x in res.output.strip().splitlines()]
     assert rows and {r["severity"] for r in rows} == {"high"}
+
+
+def test_an_update_alert_is_marked_as_such(loaded: Store) -> None:
+    sub = Subscription(email="a@example.org")
+    run_digests(loaded, digest_settings(sub), send=True, sender=lambda m: None, clock=lambda: DIGEST_TIME)
+    ids = {"strike-fa": add_item(loaded, "strike-fa", "dispatch", "اعتصاب کارگران بندر روتردام",
+                                 NOW - timedelta(hours=20), lang="fa")}
+    with loaded.write() as conn:
+        add_narrative(conn, "N-strike", [{"item": "strike-fa", "method": "crosslingual", "score": 0.5}], ids)
+    assert evaluate_alerts(loaded, AlertRules(), clock=lambda: NOW + timedelta(hours=3)) == 1
+    msg = preview_message(loaded, digest_settings(sub), sub, clock=lambda: DIGEST_TIME + timedelta(days=1))
+    text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "== [MEDIUM] Rotterdam dockworkers walk out over automation plans" in text
+    assert "(UPDATE)" in text and "reported before at severity low" in text
+    assert "Breaking" not in text  # delivered the day before

@@ -182,7 +182,8 @@ def _match_summary(conn: Connection, nid: str) -> tuple[dict[int, str], str | No
     parts = []
     for label, scores in sorted(methods.items(), key=lambda kv: -len(kv[1])):
         n = len(scores) or sum(1 for h in how.values() if h == label)
-        rng = f", similarity {min(scores):.2f}–{max(scores):.2f}" if scores else ""
+        rng = "" if not scores else (f", similarity {scores[0]:.2f}" if min(scores) == max(scores)
+                                     else f", similarity {min(scores):.2f}–{max(scores):.2f}")
         parts.append(f"{label} ×{n}{rng}")
     return how, ("; ".join(parts) or None), [t for t, _ in terms.most_common(8)]
 
