@@ -1,0 +1,180 @@
+"""Language-identification accuracy and throughput on the shared langid files (15 core languages).
+
+Runs monitor's LanguageIdentifier (default configuration: every supported language, no hint),
+plain seeded langdetect and lingua (high accuracy, all languages) on the same texts in one run,
+and sets them beside the published figures. Writes the "langid" section of docs/benchmarks.md.
+
+    python -m benchmarks.langid_eval [--data DIR] [--lines 0:500] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import resource
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks._report import shared_data, write_section
+
+CORE = ["ar", "de", "en", "es", "fa", "fr", "he", "hi", "it", "pt", "ru", "tr", "uk", "ur", "zh"]
+KINDS = ["sentences", "word-pairs", "single-words"]
+NAMES = {"ar": "Arabic", "de": "German", "en": "English", "es": "Spanish", "fa": "Persian",
+         "fr": "French", "he": "Hebrew", "hi": "Hindi", "it": "Italian", "pt": "Portuguese",
+         "ru": "Russian", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "zh": "Chinese"}
+PUBLISHED = ["lingua-high-accuracy", "lingua-low-accuracy", "cld3", "cld2", "langid", "langdetect",
+             "simplemma"]
+TARGETS = {"sentences": 99.3, "word-pairs": 92.0, "single-words": 77.0}
+
+Row = tuple[str, int, str]  # gold language, line number, text
+
+
+def load(data: Path, kind: str, lines: slice) -> list[Row]:
+    rows: list[Row] = []
+    for lang in CORE:
+        text = (data / "langid" / kind / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+        rows += [(lang, i, t) for i, t in list(enumerate(text))[lines] if t.strip()]
+    return rows
+
+
+def monitor_detector() -> Callable[[str], str]:
+    from monitor.language import LanguageIdentifier
+
+    ident = LanguageIdentifier()
+    return lambda text: ident.detect(text).lang
+
+
+def langdetect_detector() -> Callable[[str], str]:
+    from langdetect import DetectorFactory, detect
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+
+    def run(text: str) -> str:
+        try:
+            lang: str = detect(text)
+        except LangDetectException:
+            return "und"
+        return {"zh-cn": "zh", "zh-tw": "zh"}.get(lang, lang)
+
+    return run
+
+
+def lingua_detector() -> Callable[[str], str]:
+    from lingua import LanguageDetectorBuilder
+
+    det = LanguageDetectorBuilder.from_all_languages().build()
+
+    def run(text: str) -> str:
+        lang = det.detect_language_of(text)
+        return lang.iso_code_639_1.name.lower() if lang else "und"
+
+    return run
+
+
+DETECTORS: dict[str, Callable[[], Callable[[str], str]]] = {
+    "monitor": monitor_detector, "langdetect (seeded)": langdetect_detector,
+    "lingua-high": lingua_detector,
+}
+
+
+def evaluate(make: Callable[[], Callable[[str], str]], data: dict[str, list[Row]]) -> dict[str, object]:
+    t0 = time.perf_counter()
+    detect = make()
+    build = time.perf_counter() - t0
+    out: dict[str, object] = {"build_s": build}
+    for kind, rows in data.items():
+        t = time.perf_counter()
+        preds = [detect(text) for _, _, text in rows]
+        dt = time.perf_counter() - t
+        right, total, conf = Counter[str](), Counter[str](), Counter[tuple[str, str]]()
+        for (gold, _, _), pred in zip(rows, preds, strict=True):
+            total[gold] += 1
+            if pred == gold:
+                right[gold] += 1
+            else:
+                conf[(gold, pred)] += 1
+        per = {lang: 100.0 * right[lang] / total[lang] for lang in CORE if total[lang]}
+        out[kind] = {"per": per, "mean": sum(per.values()) / len(per), "rate": len(rows) / dt,
+                     "confusions": conf.most_common(8)}
+    return out
+
+
+def published(data: Path) -> dict[str, dict[str, float]]:
+    """Mean accuracy over the core languages per published detector and kind."""
+    res: dict[str, dict[str, float]] = {}
+    for kind in KINDS:
+        path = data / "langid" / "published-accuracy" / f"{kind}-accuracy-values.csv"
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8") as f:
+            table = {r["language"]: r for r in csv.DictReader(f)}
+        for det in PUBLISHED:
+            vals = [float(table[NAMES[c]][det]) for c in CORE if NAMES[c] in table]
+            vals = [v for v in vals if not math.isnan(v)]
+            if len(vals) == len(CORE):
+                res.setdefault(det, {})[kind] = sum(vals) / len(vals)
+    return res
+
+
+def report(results: dict[str, dict[str, object]], pub: dict[str, dict[str, float]],
+           lines: str, n: dict[str, int], rss_mb: float) -> str:
+    md = [f"15 core languages ({', '.join(CORE)}), lines {lines} of each file "
+          f"({', '.join(f'{k}: {v}' for k, v in n.items())} texts); every detector in its default "
+          "configuration (all its languages, no hint), same process, one core. "
+          f"Targets (issue 5): {', '.join(f'{k} ≥ {v}%' for k, v in TARGETS.items())}.", "",
+          "| detector | " + " | ".join(KINDS) + " | texts/s (" + " / ".join(KINDS) + ") | build s |",
+          "|---|" + "---:|" * (len(KINDS) + 2)]
+    for name, r in results.items():
+        accs = " | ".join(f"{r[k]['mean']:.2f}" for k in KINDS)  # type: ignore[index]
+        rates = " / ".join(f"{r[k]['rate']:,.0f}" for k in KINDS)  # type: ignore[index]
+        md.append(f"| {name} | {accs} | {rates} | {r['build_s']:.1f} |")
+    for det, vals in pub.items():
+        md.append(f"| published: {det} | " + " | ".join(f"{vals.get(k, float('nan')):.2f}" for k in KINDS)
+                  + " | | |")
+    md += ["", f"Peak RSS of the whole run (all three detectors loaded): {rss_mb:,.0f} MB.", ""]
+    mon = results["monitor"]
+    for kind in KINDS:
+        md += [f"### {kind}: accuracy per language (%)", "",
+               "| detector | " + " | ".join(CORE) + " |", "|---|" + "---:|" * len(CORE)]
+        for name, r in results.items():
+            per = r[kind]["per"]  # type: ignore[index]
+            md.append(f"| {name} | " + " | ".join(f"{per[c]:.1f}" for c in CORE) + " |")
+        conf = mon[kind]["confusions"]  # type: ignore[index]
+        md += ["", "monitor's top confusions (gold→answer: count): "
+               + ", ".join(f"{g}→{p}: {c}" for (g, p), c in conf), ""]
+    return "\n".join(md)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", help="shared data folder (holds langid/)")
+    ap.add_argument("--lines", default="0:500", help="line range of each file, e.g. 250:500")
+    ap.add_argument("--detectors", default=",".join(DETECTORS))
+    ap.add_argument("--no-write", action="store_true", help="print only, leave docs alone")
+    args = ap.parse_args(argv)
+    root = shared_data(args.data)
+    if root is None or not (root / "langid").is_dir():
+        return 0
+    lo, hi = (int(x) for x in args.lines.split(":"))
+    data = {kind: load(root, kind, slice(lo, hi)) for kind in KINDS}
+    results = {}
+    for name in args.detectors.split(","):
+        results[name] = evaluate(DETECTORS[name], data)
+        r = results[name]
+        print(name, {k: round(r[k]["mean"], 2) for k in KINDS},  # type: ignore[index]
+              {k: round(r[k]["rate"]) for k in KINDS}, flush=True)  # type: ignore[index]
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    body = report(results, published(root), args.lines, {k: len(v) for k, v in data.items()}, rss)
+    if args.no_write or "monitor" not in results:
+        print(body)
+    else:
+        print(f"wrote {write_section('langid', 'Language identification (langid)', body)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
