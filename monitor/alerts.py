@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -81,25 +82,35 @@ def spread_severity(outlets: int, languages: int, rules: AlertRules, *, coordina
     return "low"
 
 
-def _max_outlets_within(members: Sequence[Member], minutes: int) -> int:
-    best = 0
+def max_outlets_within(members: Sequence[Member], minutes: int) -> int:
+    """The most distinct outlets among members published within ``minutes`` of each other
+    (a sliding window over members sorted by time)."""
     span = timedelta(minutes=minutes)
-    for i, m in enumerate(members):
-        best = max(best, len({o.outlet for o in members[i:] if o.published - m.published <= span}))
+    best, lo = 0, 0
+    inside: Counter[str] = Counter()
+    for m in members:
+        inside[m.outlet] += 1
+        while m.published - members[lo].published > span:
+            inside[members[lo].outlet] -= 1
+            if not inside[members[lo].outlet]:
+                del inside[members[lo].outlet]
+            lo += 1
+        best = max(best, len(inside))
     return best
 
 
 def growth_bursts(members: Sequence[Member], min_items: int, hours: int) -> list[list[Member]]:
     """Non-overlapping windows of ``hours`` holding at least ``min_items`` members, earliest first
-    (greedy, so the same members always give the same bursts)."""
+    (greedy over members sorted by time, so the same members always give the same bursts)."""
     span = timedelta(hours=hours)
+    times = [m.published for m in members]
     out: list[list[Member]] = []
     i = 0
     while i < len(members):
-        window = [m for m in members[i:] if m.published - members[i].published <= span]
-        if len(window) >= min_items:
-            out.append(window)
-            i += len(window)
+        end = bisect_right(times, times[i] + span)
+        if end - i >= min_items:
+            out.append(list(members[i:end]))
+            i = end
         else:
             i += 1
     return out
@@ -146,7 +157,7 @@ def narrative_candidates(conn: Connection, rules: AlertRules, now: datetime) -> 
         window = [m for m in ms if m.published - ms[0].published <= timedelta(hours=rules.window_hours)]
         w_outlets, w_langs = len({m.outlet for m in window}), len({m.lang for m in window if m.lang})
         if w_outlets >= rules.narrative_min_outlets or w_langs >= rules.narrative_min_languages:
-            coordinated = _max_outlets_within(ms, COORDINATION_MINUTES) >= COORDINATION_OUTLETS
+            coordinated = max_outlets_within(ms, COORDINATION_MINUTES) >= COORDINATION_OUTLETS
             sev = spread_severity(ev["outlets"], ev["languages"], rules, coordinated=coordinated)
             out.append(Candidate("narrative_new", r.id, severity_rank(sev), sev, title,
                                  {**ev, "window_hours": rules.window_hours, "window_outlets": w_outlets,

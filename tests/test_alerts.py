@@ -8,9 +8,19 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
-from monitor.alerts import evaluate_alerts, excerpt, list_alerts, term_pattern
+from monitor.alerts import (
+    Member,
+    evaluate_alerts,
+    excerpt,
+    growth_bursts,
+    list_alerts,
+    max_outlets_within,
+    term_pattern,
+)
 from monitor.config import AlertRules
 from monitor.store import Store
 from monitor.store.tables import alerts
@@ -167,3 +177,26 @@ def test_list_alerts_is_newest_first(store: Store, ids: dict[str, int]) -> None:
     got = list_alerts(store)
     assert [a["id"] for a in got] == sorted((a["id"] for a in got), reverse=True)
     assert len(list_alerts(store, limit=2)) == 2
+
+
+def _members(*spec: tuple[int, str]) -> list[Member]:
+    t0 = NOW - timedelta(days=1)
+    return [Member(i, t0 + timedelta(minutes=m), "en", outlet) for i, (m, outlet) in enumerate(spec)]
+
+
+def test_three_outlets_within_the_hour_count_as_coordinated() -> None:
+    assert max_outlets_within(_members((0, "a"), (10, "b"), (50, "c"), (200, "d")), 60) == 3
+    assert max_outlets_within(_members((0, "a"), (10, "a"), (90, "b"), (200, "c")), 60) == 1
+
+
+@given(st.lists(st.tuples(st.integers(0, 3000), st.sampled_from("abcd")), max_size=40), st.integers(2, 6),
+       st.integers(1, 12))
+def test_growth_bursts_are_disjoint_windows_with_enough_items(spec: list[tuple[int, str]], min_items: int,
+                                                              hours: int) -> None:
+    members = _members(*sorted(spec))
+    bursts = growth_bursts(members, min_items, hours)
+    ids = [m.item_id for b in bursts for m in b]
+    assert len(ids) == len(set(ids))
+    for b in bursts:
+        assert len(b) >= min_items
+        assert b[-1].published - b[0].published <= timedelta(hours=hours)
