@@ -195,3 +195,14 @@ def test_an_update_alert_is_marked_as_such(loaded: Store) -> None:
     assert "== [MEDIUM] Rotterdam dockworkers walk out over automation plans" in text
     assert "(UPDATE)" in text and "reported before at severity low" in text
     assert "Breaking" not in text  # delivered the day before
+
+
+def test_matcher_evidence_is_shown_in_words(loaded: Store) -> None:
+    sub = Subscription(email="a@example.org")
+    text = preview_message(loaded, digest_settings(sub), sub, clock=lambda: DIGEST_TIME).get_body(
+        ("plain",)).get_content()  # type: ignore[union-attr]
+    burst = text[text.index("== [HIGH] Ceasefire announced"):]
+    burst = burst[:burst.index("\n== ")]
+    assert "Matched by: crosslingual ×3, similarity 0.50–0.55; minhash ×1, similarity 0.60" in burst
+    assert "Shared names and terms: Ceasefire" in burst  # the matcher's w: token, not its k:/n: keys
+    assert "NRTHRN" not in burst

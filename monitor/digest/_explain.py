@@ -158,8 +158,23 @@ def _shared_figures(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]
     return sorted(out, key=lambda f: (-f["count"], f["value"]))[:4]
 
 
-def _match_summary(conn: Connection, nid: str) -> tuple[dict[int, str], str | None, list[str]]:
-    """How each member joined (method and score), a one-line summary, and shared evidence terms."""
+def _readable_token(token: str) -> str:
+    """A matching evidence token (``w:lindqvist``) as a reader would write it (``Lindqvist``)."""
+    word = token[2:]
+    return word.title() if word.isascii() else word
+
+
+@dataclass(slots=True)
+class MatchEvidence:
+    how: dict[int, str]  # item id -> "method score"
+    summary: str | None  # "minhash ×2, similarity 0.71–0.95; crosslingual ×1, similarity 0.62"
+    terms: list[str]  # names and terms the matcher found shared across members
+    passages: list[str]  # shared passages as the matcher recorded them (normalised text)
+
+
+def _match_summary(conn: Connection, nid: str) -> MatchEvidence:
+    """How each member joined (method and score), a one-line summary, and shared evidence."""
+    normalised: list[str] = []
     how: dict[int, str] = {}
     methods: dict[str, list[float]] = defaultdict(list)
     terms: Counter[str] = Counter()
@@ -179,13 +194,19 @@ def _match_summary(conn: Connection, nid: str) -> tuple[dict[int, str], str | No
             val = ev.get(key)
             if isinstance(val, list):
                 terms.update(str(v)[:60] for v in val[:20] if isinstance(v, (str, int, float)))
+        shared = ev.get("shared")
+        if isinstance(shared, list):
+            terms.update(_readable_token(t) for t in shared[:60] if isinstance(t, str) and t.startswith("w:"))
+        passages = ev.get("passages")
+        if isinstance(passages, list):
+            normalised.extend(p for p in passages[:3] if isinstance(p, str) and p.strip())
     parts = []
     for label, scores in sorted(methods.items(), key=lambda kv: -len(kv[1])):
         n = len(scores) or sum(1 for h in how.values() if h == label)
         rng = "" if not scores else (f", similarity {scores[0]:.2f}" if min(scores) == max(scores)
                                      else f", similarity {min(scores):.2f}–{max(scores):.2f}")
         parts.append(f"{label} ×{n}{rng}")
-    return how, ("; ".join(parts) or None), [t for t, _ in terms.most_common(8)]
+    return MatchEvidence(how, "; ".join(parts) or None, [t for t, _ in terms.most_common(8) if t], normalised)
 
 
 def _topic(a: Any) -> str:
@@ -291,14 +312,17 @@ def _card(conn: Connection, topic: str, rows: Sequence[Any]) -> dict[str, Any]:
     previous = [ev["update_of_level"] for ev in evs if isinstance(ev.get("update_of_level"), int)]
     if previous and card["is_update"]:
         card["update_note"] = f"Update: this was reported before at severity {SEVERITIES[max(previous)]}"
-    how: dict[int, str] = {}
+    match = MatchEvidence({}, None, [], [])
     if topic.startswith("narrative:") and current:
-        how, card["match_summary"], card["shared_terms"] = _match_summary(conn, topic.split(":", 1)[1])
+        match = _match_summary(conn, topic.split(":", 1)[1])
+        card["match_summary"], card["shared_terms"] = match.summary, match.terms
     if origin is not None and topic.startswith("narrative:"):
         found = best_shared_passage(origin, [m for m in members if m.id != origin.id])
         if found:
             card["passage"], other = found
             card["passage_between"] = f"{origin.outlet} and {other.outlet}"
+        elif match.passages:  # only the matcher's normalised copy is left to quote
+            card["passage"] = max(match.passages, key=len)[:320]
         card["figures"] = _shared_figures(conn, [m.id for m in members])
     fig_ev = next((ev for ev in evs if ev.get("group")), None)
     if fig_ev is not None:
@@ -320,7 +344,7 @@ def _card(conn: Connection, topic: str, rows: Sequence[Any]) -> dict[str, Any]:
     if watch_ev is not None:
         card["watch"] = {"term": watch_ev.get("term") or watch_ev.get("outlet") or ", ".join(
             watch_ev.get("raw_forms") or []), "excerpt": watch_ev.get("excerpt")}
-    card["members"] = [m.view(how.get(m.id)) for m in members[:MAX_MEMBERS_SHOWN]]
+    card["members"] = [m.view(match.how.get(m.id)) for m in members[:MAX_MEMBERS_SHOWN]]
     card["more_members"] = max(0, len(members) - MAX_MEMBERS_SHOWN)
     per_outlet: dict[str, list[ItemInfo]] = defaultdict(list)
     for m in members:
