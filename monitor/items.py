@@ -48,6 +48,6 @@ def iter_items(conn: Connection, *, since: datetime | None = None, feed: str | N
             "published": as_utc(m["published_at"]).isoformat(),
             "published_source": m["published_source"],
             "fetched": as_utc(m["fetched_at"]).isoformat(), "author": m["author"],
-            "text": item_text(m), "text_source": m["text_source"], "duplicate_of": m["duplicate_of"],
+            "text": item_text(dict(m)), "text_source": m["text_source"], "duplicate_of": m["duplicate_of"],
             "key": m["item_key"],
         }

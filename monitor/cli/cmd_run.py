@@ -74,7 +74,7 @@ def analyze_command(ctx: typer.Context,
     """Analyse stored items not analysed yet: language, normalization, figures, matching,
     narratives, the figure registry and alerts."""
     from rich.console import Console
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
     from monitor.analyze import analyze_pending
 
@@ -82,7 +82,7 @@ def analyze_command(ctx: typer.Context,
     store = open_cli_store(settings)
     err = Console(stderr=True)
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def step(stage: str, n: int) -> None:
             if stage not in tasks:
