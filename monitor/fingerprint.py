@@ -116,16 +116,32 @@ class Fingerprinter:
         return self.signature_of_shingles(self.shingles(normalized_text, lang))
 
 
+def band_keys_matrix(signatures: npt.NDArray[np.uint64], bands: int, rows: int) -> npt.NDArray[np.int64]:
+    """Band keys of many signatures at once: shape (n, bands), signed 64-bit."""
+    sigs = np.atleast_2d(signatures)
+    if bands * rows > sigs.shape[1]:
+        raise ValueError(f"bands*rows = {bands * rows} exceeds signature length {sigs.shape[1]}")
+    cells = sigs[:, : bands * rows].astype(np.uint64).reshape(sigs.shape[0], bands, rows)
+    acc = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15),
+                          (sigs.shape[0], bands)).copy()
+    for r in range(rows):
+        acc = _mix(acc ^ cells[:, :, r])
+    return acc.view(np.int64)
+
+
 def band_keys(signature: npt.NDArray[np.uint64], bands: int, rows: int) -> list[int]:
     """One signed 64-bit key per band: a hash of that band's ``rows`` signature values
     (the band number is mixed in, so equal keys in different bands never collide)."""
     if bands * rows > signature.shape[0]:
         raise ValueError(f"bands*rows = {bands * rows} exceeds signature length {signature.shape[0]}")
-    sig = signature[: bands * rows].astype(np.uint64).reshape(bands, rows)
-    acc = np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    for r in range(rows):
-        acc = _mix(acc ^ sig[:, r])
-    return [int(v) for v in acc.view(np.int64)]
+    return [int(v) for v in band_keys_matrix(signature[None, :], bands, rows)[0]]
+
+
+def signatures_of_shingle_matrix(fp: Fingerprinter, shingles: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """MinHash signatures of many equally sized shingle sets at once: (n, k) → (n, num_perm)."""
+    with np.errstate(over="ignore"):
+        perm = shingles[:, :, None] * fp._a[None, None, :] + fp._b[None, None, :]
+    return np.asarray(perm.min(axis=1), dtype=np.uint64)
 
 
 def estimate_jaccard(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> float:

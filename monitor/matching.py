@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, func, select, tuple_
+from sqlalchemy import Connection, func, select
+from sqlalchemy import text as sql_text
 
 from monitor.config import MatchingSettings
 from monitor.crosslingual import evidence, evidence_cosine, token_hash
@@ -117,9 +118,14 @@ def containment_from(jaccard: float, size_a: int, size_b: int) -> float:
 
 def lsh_candidates(conn: Connection, sig: Signature, settings: MatchingSettings) -> set[int]:
     """Items sharing at least one band key with ``sig`` (one indexed lookup per band)."""
-    keys = list(enumerate(band_keys(sig, settings.bands, settings.rows)))
-    return {r[0] for r in conn.execute(
-        select(lsh_bands.c.item_id).where(tuple_(lsh_bands.c.band, lsh_bands.c.key).in_(keys)))}
+    # An OR of (band, key) equalities, not a row-value IN: SQLite plans "(band, key) IN
+    # (VALUES ...)" as a full table scan, but each OR term as a primary-key search.
+    # Plain SQL text: building the 32-term expression with the ORM layer costs more than the
+    # lookups themselves.
+    keys = band_keys(sig, settings.bands, settings.rows)
+    where = " OR ".join(f"(band = {b} AND key = :k{b})" for b in range(len(keys)))
+    stmt = sql_text(f"SELECT item_id FROM lsh_bands WHERE {where}")  # only integers interpolated
+    return {r[0] for r in conn.execute(stmt, {f"k{b}": k for b, k in enumerate(keys)})}
 
 
 def verify_lexical(conn: Connection, item_id: int, sig: Signature, size: int, cands: set[int],
