@@ -76,7 +76,7 @@ class HttpSettings(_Model):
     total_timeout: float = Field(default=30.0, gt=0, description="deadline for a whole request, seconds")
     max_bytes: int = Field(default=10 * 1024 * 1024, gt=0, description="cap on the decompressed body")
     max_redirects: int = Field(default=5, ge=0)
-    max_concurrency: int = Field(default=32, ge=1)
+    max_concurrency: int = Field(default=64, ge=1)
     per_host_concurrency: int = Field(default=2, ge=1)
     retries: int = Field(default=2, ge=0)
     retry_backoff: float = Field(default=0.5, ge=0, description="first retry delay, seconds (doubles)")

@@ -13,6 +13,7 @@ and checks each hop's host before the request instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import queue
 import random
@@ -287,7 +288,9 @@ async def _attempt(client: httpx.AsyncClient, req: FetchRequest, settings: HttpS
 
 
 async def _fetch_one(client: httpx.AsyncClient, req: FetchRequest, settings: HttpSettings,
-                     policy: AddressPolicy | None) -> FetchResult:
+                     policy: AddressPolicy | None, slots: asyncio.Semaphore) -> FetchResult:
+    """Fetch with retries. A global slot is held per attempt only, so backoff sleeps never keep
+    other hosts waiting (the caller holds the per-host slot throughout, which is the polite part)."""
     result = FetchResult(key=req.key, url=req.url)
     started = time.monotonic()
     for attempt in range(settings.retries + 1):
@@ -296,7 +299,8 @@ async def _fetch_one(client: httpx.AsyncClient, req: FetchRequest, settings: Htt
         result.retry_after = None
         wait: float | None = None
         try:
-            await asyncio.wait_for(_attempt(client, req, settings, result, policy), settings.total_timeout)
+            async with slots:
+                await asyncio.wait_for(_attempt(client, req, settings, result, policy), settings.total_timeout)
             break
         except _Retryable as e:
             _fail(result, str(e), e.reason, e.status)
@@ -351,7 +355,7 @@ def host_of(url: str) -> str:
 
 async def _produce(requests: Sequence[FetchRequest], settings: HttpSettings,
                    transport: httpx.AsyncBaseTransport | None,
-                   deliver: Any, stop: threading.Event) -> None:
+                   deliver: Any, stop: threading.Event, control: dict[str, Any]) -> None:
     timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout,
                             pool=settings.total_timeout)
     policy = None
@@ -360,40 +364,57 @@ async def _produce(requests: Sequence[FetchRequest], settings: HttpSettings,
     elif not settings.allow_private_networks:
         policy = AddressPolicy.from_settings(settings)
     global_slots = asyncio.Semaphore(settings.max_concurrency)
+    # Results fetched but not yet taken by the consumer are capped, so memory stays bounded
+    # however slow parsing and storing are; the consumer releases a token per result taken.
+    backlog = asyncio.Semaphore(2 * settings.max_concurrency)
+    control["backlog"], control["loop"] = backlog, asyncio.get_running_loop()
     host_slots: dict[str, asyncio.Semaphore] = {}
     async with httpx.AsyncClient(timeout=timeout, transport=transport, follow_redirects=False, trust_env=False,
                                  headers={"User-Agent": settings.user_agent}) as client:
         async def one(req: FetchRequest) -> None:
-            # Per-host slot first, so requests queued behind a busy host never hold a global slot.
             host_sem = host_slots.setdefault(host_of(req.url), asyncio.Semaphore(settings.per_host_concurrency))
-            async with host_sem, global_slots:
+            async with host_sem:
+                await backlog.acquire()
                 if stop.is_set():
                     return
-                res = await _fetch_one(client, req, settings, policy)
-            await deliver(res)
+                res = await _fetch_one(client, req, settings, policy, global_slots)
+            deliver(res)
 
         await asyncio.gather(*(one(r) for r in requests))
+
+
+def _release(sem: asyncio.Semaphore, n: int) -> None:
+    for _ in range(n):
+        sem.release()
+
+
+def _wake(control: dict[str, Any], n: int) -> None:
+    """From the consumer's thread: give ``n`` backlog tokens back to the fetch loop."""
+    loop = control.get("loop")
+    if loop is None or n <= 0:
+        return
+    with contextlib.suppress(RuntimeError):  # the loop has finished meanwhile
+        loop.call_soon_threadsafe(_release, control["backlog"], n)
 
 
 _DONE = object()
 
 
-def iter_fetch(requests: Sequence[FetchRequest], settings: HttpSettings,
-               transport: httpx.AsyncBaseTransport | None = None) -> Iterator[FetchResult]:
-    """Fetch every request concurrently and yield results as they complete.
+def iter_fetch_batches(requests: Sequence[FetchRequest], settings: HttpSettings,
+                       transport: httpx.AsyncBaseTransport | None = None,
+                       max_batch: int = 64) -> Iterator[list[FetchResult]]:
+    """Fetch every request concurrently and yield the results as they complete, in lists of
+    whatever has arrived (at most ``max_batch``), so the caller can store several per transaction.
 
-    The event loop runs in a helper thread, so the caller can parse and store one result while
-    the others are still downloading. At most about ``2 × max_concurrency`` finished bodies wait
-    in memory; closing the iterator early stops new requests."""
-    results: queue.Queue[Any] = queue.Queue(maxsize=2 * settings.max_concurrency)
+    The event loop runs in a helper thread; the caller parses and stores while the others are
+    still downloading. Closing the iterator early stops new requests."""
+    results: queue.Queue[Any] = queue.SimpleQueue()  # type: ignore[assignment]
     stop = threading.Event()
-
-    async def deliver(res: FetchResult) -> None:
-        await asyncio.to_thread(results.put, res)
+    control: dict[str, Any] = {}
 
     def run() -> None:
         try:
-            asyncio.run(_produce(requests, settings, transport, deliver, stop))
+            asyncio.run(_produce(requests, settings, transport, results.put, stop, control))
         except BaseException as e:  # surfaced in the caller's thread
             results.put(e)
         finally:
@@ -401,20 +422,39 @@ def iter_fetch(requests: Sequence[FetchRequest], settings: HttpSettings,
 
     worker = threading.Thread(target=run, name="monitor-fetch", daemon=True)
     worker.start()
+    done = False
     try:
-        while (got := results.get()) is not _DONE:
-            if isinstance(got, BaseException):
-                raise got
-            yield got
+        while not done:
+            batch: list[FetchResult] = []
+            got = results.get()
+            while True:
+                if got is _DONE:
+                    done = True
+                    break
+                if isinstance(got, BaseException):
+                    raise got
+                batch.append(got)
+                if len(batch) >= max_batch:
+                    break
+                try:
+                    got = results.get_nowait()
+                except queue.Empty:
+                    break
+            if batch:
+                yield batch
+                _wake(control, len(batch))
     finally:
         stop.set()
-        while worker.is_alive() or not results.empty():
-            try:
-                if results.get(timeout=0.1) is _DONE:
-                    break
-            except queue.Empty:
-                continue
-        worker.join()
+        while worker.is_alive():  # fetches waiting for room wake up, see stop, and return
+            _wake(control, len(requests))
+            worker.join(0.2)
+
+
+def iter_fetch(requests: Sequence[FetchRequest], settings: HttpSettings,
+               transport: httpx.AsyncBaseTransport | None = None) -> Iterator[FetchResult]:
+    """Like :func:`iter_fetch_batches`, one result at a time."""
+    for batch in iter_fetch_batches(requests, settings, transport):
+        yield from batch
 
 
 def fetch_all(requests: Sequence[FetchRequest], settings: HttpSettings,

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from monitor.config import FeedConfig, Settings
 from monitor.errors import FeedParseError, StoreError
-from monitor.fetch import FetchRequest, FetchResult, iter_fetch
+from monitor.fetch import FetchRequest, FetchResult, iter_fetch_batches
 from monitor.parse import ParsedFeed, parse_feed
 from monitor.store import Store, insert_ignore
 from monitor.store.tables import feeds, fetch_log, items
@@ -190,10 +190,10 @@ def link_duplicates(store: Store, hashes: Sequence[str]) -> int:
     has_text = or_(items.c.content != "", items.c.summary != "")
     with store.write() as conn:
         for i in range(0, len(hashes), 500):
-            firsts = conn.execute(
+            firsts = conn.execute(  # only hashes shared by several items need any update
                 select(items.c.content_hash, func.min(items.c.id))
                 .where(items.c.content_hash.in_(list(hashes[i:i + 500])), has_text)
-                .group_by(items.c.content_hash)).tuples().all()
+                .group_by(items.c.content_hash).having(func.count() > 1)).tuples().all()
             for h, first in firsts:
                 changed += conn.execute(update(items).where(
                     items.c.content_hash == h, items.c.id != first, has_text,
@@ -215,16 +215,21 @@ def _next_due(outcome: FeedOutcome, failures: int, interval: int, settings: Sett
     return due
 
 
-def _upsert_log(conn: Connection, row: dict[str, Any]) -> None:
-    """One fetch-log row per (feed, run); a retried task updates it (new items add up)."""
-    ins = (sqlite.insert(fetch_log) if conn.dialect.name == "sqlite" else postgresql.insert(fetch_log)).values(row)
-    cols: dict[str, Any] = {k: ins.excluded[k] for k in row if k not in ("feed_id", "run_id", "items_new")}
+_LOG_COLUMNS = ("feed_id", "run_id", "started_at", "status", "http_status", "bytes", "items_seen", "items_new",
+                "items_updated", "duration_ms", "error", "reason", "warning", "attempts")
+
+
+def _log_upsert(dialect: str) -> Any:
+    """One fetch-log row per (feed, run); a retried task updates it (new items add up).
+    Built once per transaction: constructing ON CONFLICT statements costs more than running them."""
+    ins = sqlite.insert(fetch_log) if dialect == "sqlite" else postgresql.insert(fetch_log)
+    cols: dict[str, Any] = {k: ins.excluded[k] for k in _LOG_COLUMNS if k not in ("feed_id", "run_id", "items_new")}
     cols["items_new"] = fetch_log.c.items_new + ins.excluded.items_new
-    conn.execute(ins.on_conflict_do_update(index_elements=["feed_id", "run_id"], set_=cols))
+    return ins.on_conflict_do_update(index_elements=["feed_id", "run_id"], set_=cols)
 
 
 def _record(conn: Connection, feed_row: dict[str, Any], outcome: FeedOutcome, run_id: str, now: datetime,
-            result: FetchResult, settings: Settings) -> None:
+            result: FetchResult, settings: Settings, log_stmt: Any) -> None:
     """Update the feed's health and write its fetch-log row (inside the caller's transaction)."""
     # Read the counter inside the write transaction: an overlapping run's update is never lost.
     current = conn.execute(select(feeds.c.consecutive_failures, feeds.c.enabled)
@@ -252,7 +257,7 @@ def _record(conn: Connection, feed_row: dict[str, Any], outcome: FeedOutcome, ru
         why = "the server says the feed is gone (HTTP 410)" if gone else f"{failures} consecutive failures"
         values["disabled_reason"] = f"{why}; last: {outcome.error}"
     conn.execute(update(feeds).where(feeds.c.id == feed_row["id"]).values(**values))
-    _upsert_log(conn, {
+    conn.execute(log_stmt, {
         "feed_id": feed_row["id"], "run_id": run_id, "started_at": now, "status": outcome.status,
         "http_status": outcome.http_status, "bytes": outcome.bytes, "items_seen": outcome.items_seen,
         "items_new": outcome.items_new, "items_updated": outcome.items_updated,
@@ -260,10 +265,8 @@ def _record(conn: Connection, feed_row: dict[str, Any], outcome: FeedOutcome, ru
         "warning": outcome.warning, "attempts": max(1, outcome.attempts)})
 
 
-def process_result(store: Store, feed_row: dict[str, Any], res: FetchResult, settings: Settings, run_id: str,
-                   now: datetime) -> FeedOutcome:
-    """Parse and store one fetch result and record it. Per-feed problems become the outcome."""
-    started = time.monotonic()
+def _prepare(feed_row: dict[str, Any], res: FetchResult, now: datetime) -> tuple[FeedOutcome, ParsedFeed | None]:
+    """Turn a fetch result into an outcome and (when there is a body) a parsed feed; no I/O."""
     outcome = FeedOutcome(feed=feed_row["name"], status="ok", http_status=res.status, bytes=len(res.content),
                           attempts=res.attempts, permanent_redirect=res.permanent_redirect)
     warnings = []
@@ -273,7 +276,7 @@ def process_result(store: Store, feed_row: dict[str, Any], res: FetchResult, set
     if res.error:
         outcome.status, outcome.error, outcome.reason = "error", res.error, res.reason
     elif res.not_modified:
-        outcome.status = "not_modified"
+        outcome.status = "not_modified"  # nothing to parse: that is the point of a 304
     else:
         try:
             parsed = parse_feed(res.content, res.headers, fetched_at=now, url=res.final_url or res.url)
@@ -286,21 +289,68 @@ def process_result(store: Store, feed_row: dict[str, Any], res: FetchResult, set
                 warnings.append(f"ill-formed feed salvaged: {parsed.bozo}")
             warnings.extend(parsed.warnings)
     outcome.warning = "; ".join(warnings)[:2000] or None
+    return outcome, parsed
+
+
+@dataclass(slots=True)
+class _Pending:
+    row: dict[str, Any]
+    result: FetchResult
+    outcome: FeedOutcome
+    parsed: ParsedFeed | None
+    now: datetime
+    started: float
+
+
+def _write(conn: Connection, p: _Pending, settings: Settings, run_id: str, log_stmt: Any) -> list[str]:
+    new_hashes: list[str] = []
+    p.outcome.items_new = p.outcome.items_updated = 0
+    if p.parsed is not None:
+        p.outcome.items_new, p.outcome.items_updated, new_hashes = _store_items(conn, p.row, p.parsed, p.now)
+    p.outcome.duration_ms = p.result.duration_ms + int((time.monotonic() - p.started) * 1000)
+    _record(conn, p.row, p.outcome, run_id, p.now, p.result, settings, log_stmt)
+    return new_hashes
+
+
+def _write_one(store: Store, p: _Pending, settings: Settings, run_id: str) -> list[str]:
+    try:
+        with store.write() as conn:
+            return _write(conn, p, settings, run_id, _log_upsert(conn.dialect.name))
+    except (DataError, IntegrityError) as e:  # the database refused this feed's data: record, go on
+        p.outcome.status, p.outcome.reason, p.parsed = "error", "store_rejected", None
+        p.outcome.error = f"the database refused the items: {type(e.orig or e).__name__}: {e.orig or e}"[:2000]
+        with store.write() as conn:
+            return _write(conn, p, settings, run_id, _log_upsert(conn.dialect.name))
+
+
+def process_results(store: Store, pairs: Sequence[tuple[dict[str, Any], FetchResult]], settings: Settings,
+                    run_id: str, now: datetime) -> list[FeedOutcome]:
+    """Parse and store fetch results and record them, several feeds per transaction (the common
+    case of a 304 costs a few statements). Per-feed problems become outcomes, never exceptions;
+    if the database refuses one feed's data, the batch is redone feed by feed."""
+    pending = []
+    for row, res in pairs:
+        started = time.monotonic()
+        outcome, parsed = _prepare(row, res, now)
+        pending.append(_Pending(row, res, outcome, parsed, now, started))
     new_hashes: list[str] = []
     try:
         with store.write() as conn:
-            if parsed is not None:
-                outcome.items_new, outcome.items_updated, new_hashes = _store_items(conn, feed_row, parsed, now)
-            outcome.duration_ms = res.duration_ms + int((time.monotonic() - started) * 1000)
-            _record(conn, feed_row, outcome, run_id, now, res, settings)
-    except (DataError, IntegrityError) as e:  # the database refused this feed's data: record, go on
-        outcome.status, outcome.reason = "error", "store_rejected"
-        outcome.error = f"the database refused the items: {type(e.orig or e).__name__}: {e.orig or e}"[:2000]
-        outcome.items_new = outcome.items_updated = 0
-        with store.write() as conn:
-            _record(conn, feed_row, outcome, run_id, now, res, settings)
-    link_duplicates(store, new_hashes)
-    return outcome
+            log_stmt = _log_upsert(conn.dialect.name)
+            for p in pending:
+                new_hashes += _write(conn, p, settings, run_id, log_stmt)
+    except (DataError, IntegrityError):
+        new_hashes = []
+        for p in pending:
+            new_hashes += _write_one(store, p, settings, run_id)
+    link_duplicates(store, sorted(set(new_hashes)))
+    return [p.outcome for p in pending]
+
+
+def process_result(store: Store, feed_row: dict[str, Any], res: FetchResult, settings: Settings, run_id: str,
+                   now: datetime) -> FeedOutcome:
+    """Parse and store one fetch result and record it (see :func:`process_results`)."""
+    return process_results(store, [(feed_row, res)], settings, run_id, now)[0]
 
 
 def ingest(store: Store, settings: Settings, *, names: Sequence[str] | None = None, force: bool = False,
@@ -323,11 +373,11 @@ def ingest(store: Store, settings: Settings, *, names: Sequence[str] | None = No
             for r in targets]
     summary = IngestSummary(run_id=run_id)
     try:
-        for res in iter_fetch(reqs, settings.http, transport=transport):
-            outcome = process_result(store, by_name[res.key], res, settings, run_id, clock())
-            summary.outcomes.append(outcome)
-            if progress:
-                progress(outcome)
+        for batch in iter_fetch_batches(reqs, settings.http, transport=transport, max_batch=32):
+            for outcome in process_results(store, [(by_name[r.key], r) for r in batch], settings, run_id, clock()):
+                summary.outcomes.append(outcome)
+                if progress:
+                    progress(outcome)
     except StoreError:
         raise
     except Exception as e:
@@ -338,4 +388,4 @@ def ingest(store: Store, settings: Settings, *, names: Sequence[str] | None = No
 
 
 __all__ = ["FeedOutcome", "IngestSummary", "due_feeds", "enable_feed", "ingest", "last_errors", "link_duplicates",
-           "process_result", "sync_feeds"]
+           "process_result", "process_results", "sync_feeds"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import io
 import json
 import re
 from collections.abc import Mapping
@@ -150,7 +151,9 @@ def _text(value: Any) -> str:
 
 def _feedparser_entries(content: bytes, headers: Mapping[str, str]) -> tuple[dict[str, Any], list[_Entry]]:
     # Never let feedparser fetch or open anything: bytes in, with headers only for the charset.
-    d = feedparser.parse(content, response_headers=dict(headers), sanitize_html=False,
+    # A file object, never bare bytes: feedparser tries bytes as a local file name first, so a
+    # body reading "/etc/passwd" would otherwise be opened and parsed.
+    d = feedparser.parse(io.BytesIO(content), response_headers=dict(headers), sanitize_html=False,
                          resolve_relative_uris=False)
     entries = []
     for e in d.entries:

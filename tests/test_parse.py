@@ -146,6 +146,13 @@ def test_an_empty_body_is_an_error() -> None:
     assert err.value.reason == "empty"
 
 
+def test_a_body_that_names_a_local_file_is_never_opened(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.xml"
+    secret.write_bytes((DATA / "duplicate_guids.rss").read_bytes())
+    with pytest.raises(FeedParseError):
+        parse_feed(str(secret).encode(), {}, fetched_at=FETCHED)
+
+
 def test_json_feed_items_are_parsed() -> None:
     feed = parse("feed.json", {"Content-Type": "application/feed+json"})
     first, second = feed.items
