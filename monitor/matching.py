@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, func, select
-from sqlalchemy import text as sql_text
 
 from monitor.config import MatchingSettings
 from monitor.crosslingual import evidence, evidence_cosine, token_hash
@@ -116,23 +115,40 @@ def containment_from(jaccard: float, size_a: int, size_b: int) -> float:
     return min(1.0, inter / min(size_a, size_b))
 
 
+def _placeholder(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
 def lsh_candidates(conn: Connection, sig: Signature, settings: MatchingSettings) -> set[int]:
-    """Items sharing at least one band key with ``sig`` (one indexed lookup per band)."""
-    # An OR of (band, key) equalities, not a row-value IN: SQLite plans "(band, key) IN
-    # (VALUES ...)" as a full table scan, but each OR term as a primary-key search.
-    # Plain SQL text: building the 32-term expression with the ORM layer costs more than the
-    # lookups themselves.
+    """Items sharing at least one band key with ``sig`` (one primary-key search per band).
+
+    An OR of (band, key) equalities, not a row-value IN: SQLite plans "(band, key) IN
+    (VALUES ...)" as a full table scan, but each OR term as a primary-key search. Sent as
+    driver SQL because building and compiling the expression costs more than the lookups.
+    """
     keys = band_keys(sig, settings.bands, settings.rows)
-    where = " OR ".join(f"(band = {b} AND key = :k{b})" for b in range(len(keys)))
-    stmt = sql_text(f"SELECT item_id FROM lsh_bands WHERE {where}")  # only integers interpolated
-    return {r[0] for r in conn.execute(stmt, {f"k{b}": k for b, k in enumerate(keys)})}
+    ph = _placeholder(conn)
+    where = " OR ".join(f"(band = {b} AND key = {ph})" for b in range(len(keys)))
+    rows = conn.exec_driver_sql(f"SELECT item_id FROM lsh_bands WHERE {where}", tuple(keys))
+    return {int(r[0]) for r in rows}
+
+
+def candidate_fingerprints(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[Signature, int]]:
+    """Fingerprints (signature, shingle count) of candidate items: the verification read."""
+    if not ids:
+        return {}
+    ph = _placeholder(conn)
+    rows = conn.exec_driver_sql(
+        f"SELECT item_id, minhash, shingles FROM fingerprints WHERE item_id IN ({', '.join([ph] * len(ids))})",
+        tuple(ids))
+    return {int(i): (np.frombuffer(bytes(blob), dtype="<u8"), int(n)) for i, blob, n in rows}
 
 
 def verify_lexical(conn: Connection, item_id: int, sig: Signature, size: int, cands: set[int],
                    shared_passages: dict[int, list[str]], settings: MatchingSettings) -> list[Candidate]:
     """Keep the candidates whose estimated Jaccard or containment passes, or that share a passage."""
     out: list[Candidate] = []
-    for other, (osig, osize) in sorted(_fingerprints(conn, sorted(cands)).items()):
+    for other, (osig, osize) in sorted(candidate_fingerprints(conn, sorted(cands)).items()):
         if osig.shape != sig.shape:
             continue  # fingerprinted with another recipe; never compare across schemes
         j = estimate_jaccard(sig, osig)
