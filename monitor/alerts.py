@@ -292,10 +292,12 @@ def watch_candidates(conn: Connection, rules: AlertRules, now: datetime) -> list
                                  f"“{term}” mentioned", ev))
     if rules.watch_figures:
         frows = conn.execute(select(figures.c.item_id, figures.c.value, figures.c.raw, figures.c.start, figures.c.end,
-                                   items.c.title, items.c.summary, items.c.content)
-                            .join(items, items.c.id == figures.c.item_id)
-                            .where(figures.c.value.in_([float(v) for v in rules.watch_figures]),
-                                   items.c.fetched_at >= since).order_by(figures.c.item_id)).all()
+                                    figure_groups.c.key.label("group_key"), items.c.title, items.c.summary,
+                                    items.c.content)
+                             .join(items, items.c.id == figures.c.item_id)
+                             .outerjoin(figure_groups, figure_groups.c.id == figures.c.group_id)
+                             .where(figures.c.value.in_([float(v) for v in rules.watch_figures]),
+                                    items.c.fetched_at >= since).order_by(figures.c.item_id)).all()
         nmap = _narrative_of(conn, [fr.item_id for fr in frows])
         fhits: dict[tuple[float, str], list[Any]] = defaultdict(list)
         for fr in frows:
@@ -306,7 +308,8 @@ def watch_candidates(conn: Connection, rules: AlertRules, now: datetime) -> list
             snippet = excerpt(text, first.start, first.end) if text[first.start:first.end] == first.raw else first.raw
             ev = {"value": value, "raw_forms": sorted({f.raw for f in ffound})[:8], "excerpt": snippet,
                   "item_ids": sorted({f.item_id for f in ffound})[:MAX_EVIDENCE_ITEMS],
-                  "origin_item_id": first.item_id, "narrative": target if not target.startswith("item") else None}
+                  "origin_item_id": first.item_id, "narrative": target if not target.startswith("item") else None,
+                  "group": next((f.group_key for f in ffound if f.group_key), None)}
             out.append(Candidate("watch_figure", _term_key("fig", f"{value:.6g}", target), 0, rules.watch_severity,
                                  f"Watched figure {_figure_title(value, None, None)} mentioned", ev))
     if rules.watch_outlets:

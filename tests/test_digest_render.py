@@ -206,3 +206,28 @@ def test_matcher_evidence_is_shown_in_words(loaded: Store) -> None:
     assert "Matched by: crosslingual ×3, similarity 0.50–0.55; minhash ×1, similarity 0.60" in burst
     assert "Shared names and terms: Ceasefire" in burst  # the matcher's w: token, not its k:/n: keys
     assert "NRTHRN" not in burst
+
+
+def test_watch_alerts_join_the_card_of_their_narrative_or_figure(store: Store) -> None:
+    load_snapshot(store)
+    evaluate_alerts(store, AlertRules(watch_figures=[1500], watch_outlets=["Al-Marsad"]), clock=lambda: NOW)
+    sub = Subscription(email="a@example.org")
+    with store.read() as conn:
+        cards = {c["topic"]: c for c in select_cards(conn, digest_settings(sub), sub, DIGEST_TIME)}
+    assert not [t for t in cards if t.startswith("watch_")]
+    assert "Watched figure" in cards["figure:count:1500"]["kinds"]  # the standalone Northern Ledger item
+    assert {"New narrative spreading", "Watched figure", "Watched outlet"} <= set(cards["narrative:N-hostile"]["kinds"])
+
+
+def test_a_watched_term_outside_narratives_gets_one_card_listing_its_items(store: Store) -> None:
+    load_snapshot(store)
+    for n in (1, 2):
+        add_item(store, f"tanker-{n}", "ledger" if n == 1 else "marsad", f"Tanker seized in the Gulf ({n})",
+                 NOW - timedelta(hours=n), url=f"https://example.org/tanker-{n}")
+    evaluate_alerts(store, AlertRules(watch_keywords=["tanker"]), clock=lambda: NOW)
+    sub = Subscription(email="a@example.org")
+    with store.read() as conn:
+        cards = [c for c in select_cards(conn, digest_settings(sub), sub, DIGEST_TIME) if c["kind"] == "watch_keyword"]
+    (card,) = cards
+    assert len(card["alert_ids"]) == 2 and len(card["members"]) == 2
+    assert card["sentences"] == ["Watched term “tanker” appears in 2 item(s)"]

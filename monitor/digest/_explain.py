@@ -115,8 +115,10 @@ def shared_passage(a: str, b: str, *, min_words: int = 6, max_chars: int = 320) 
 
 
 def best_shared_passage(origin: ItemInfo, others: Sequence[ItemInfo]) -> tuple[str, ItemInfo] | None:
-    """The longest passage the origin shares with another member (same-language members first)."""
-    ranked = sorted(others, key=lambda o: (o.lang != origin.lang, o.published, o.id))[:6]
+    """The longest passage the origin shares with a member from another outlet (same-language
+    members first); an outlet repeating itself, or its own boilerplate, is not the point."""
+    ranked = sorted((o for o in others if o.outlet != origin.outlet),
+                    key=lambda o: (o.lang != origin.lang, o.published, o.id))[:6]
     best: tuple[str, ItemInfo] | None = None
     for other in ranked:
         p = shared_passage(origin.text, other.text)
@@ -215,6 +217,10 @@ def _topic(a: Any) -> str:
         return f"narrative:{ev['narrative']}"
     if ev.get("group"):
         return f"figure:{ev['group']}"
+    if a.kind in ("watch_keyword", "watch_entity") and isinstance(ev.get("term"), str):
+        return f"{a.kind}:{ev['term'].casefold()}"  # one card per term for items outside narratives
+    if a.kind == "watch_figure" and "value" in ev:
+        return f"watch_figure:{ev['value']}"
     return f"{a.kind}:{a.subject}"
 
 
@@ -243,6 +249,23 @@ def _sentence(a: Any, ev: dict[str, Any]) -> str | None:
         role = "started" if ev.get("outlet_is_origin") else "joined"
         return f"Watched outlet {ev.get('outlet', '')} {role} this narrative"
     return None
+
+
+def _sentences(rows: Sequence[Any], evs: Sequence[dict[str, Any]]) -> list[str]:
+    """One sentence per alert kind; watch alerts merged into one card count all their items."""
+    out: list[str] = []
+    done: set[str] = set()
+    for a, ev in zip(rows, evs, strict=True):
+        if a.kind.startswith("watch_"):
+            if a.kind in done:
+                continue
+            done.add(a.kind)
+            ids = {i for b, e in zip(rows, evs, strict=True) if b.kind == a.kind for i in e.get("item_ids") or []}
+            ev = {**ev, "item_ids": sorted(ids)}
+        s = _sentence(a, ev)
+        if s and s not in out:
+            out.append(s)
+    return out
 
 
 def _member_ids(conn: Connection, topic: str, evs: Sequence[dict[str, Any]]) -> tuple[list[int], bool]:
@@ -302,7 +325,7 @@ def _card(conn: Connection, topic: str, rows: Sequence[Any]) -> dict[str, Any]:
         "kind": rows[0].kind, "kinds": list(dict.fromkeys(KIND_LABELS.get(a.kind, a.kind) for a in rows)),
         "severity": severity, "heading": rows[0].title or topic,
         "is_update": any(a.level > 0 and "update_of_level" in ev for a, ev in zip(rows, evs, strict=True)),
-        "sentences": [s for s in (_sentence(a, ev) for a, ev in zip(rows, evs, strict=True)) if s],
+        "sentences": _sentences(rows, evs),
         "origin": origin.view() if origin else None, "members_current": current,
         "outlets": sorted({m.outlet for m in members}), "languages": sorted({m.lang for m in members if m.lang}),
         "tags": sorted({t for m in members for t in m.tags}), "times": [m.published for m in members],
