@@ -98,6 +98,22 @@ def _unmatched(a: frozenset[str], b: frozenset[str]) -> int:
     return sum(1 for w in a if w not in b and w[:5] not in prefixes)
 
 
+# Sequence features are quadratic in length; articles are compared on their openings.
+_SEQUENCE_WORDS = 150
+# Capitalized words after the first: names, whatever the language writes with capitals.
+_CAPITALIZED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zA-Z]+")
+
+
+def _edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
 def features(a: str, b: str) -> dict[str, float]:
     """The lexical features the linear model reads."""
     ta, tb = _prepare(a), _prepare(b)
@@ -108,10 +124,25 @@ def features(a: str, b: str) -> dict[str, float]:
         out[f"ngram{n}_min"], out[f"ngram{n}_max"] = min(pa, pb), max(pa, pb)
     out["char_jaccard"] = len(ta.chars & tb.chars) / max(1, len(ta.chars | tb.chars))
     out["length_ratio"] = min(len(ta.words), len(tb.words)) / max(1, len(ta.words), len(tb.words))
-    out["sequence"] = difflib.SequenceMatcher(None, ta.stems, tb.stems, autojunk=False).ratio()
+    sa, sb = ta.stems[:_SEQUENCE_WORDS], tb.stems[:_SEQUENCE_WORDS]
+    out["sequence"] = difflib.SequenceMatcher(None, sa, sb, autojunk=False).ratio()
+    out["edit_distance"] = _edit_distance(sa, sb) / max(1, len(sa), len(sb))
+    precisions = []
+    for n in (1, 2, 3, 4):
+        ga, gb = _ngrams(sa, n), _ngrams(sb, n)
+        precisions.append((len(ga & gb) + 1) / (min(len(ga), len(gb)) + 1))
+    out["bleu"] = math.exp(sum(math.log(p) for p in precisions) / 4)
+    ca = {w.casefold() for w in _CAPITALIZED.findall(a)}
+    cb = {w.casefold() for w in _CAPITALIZED.findall(b)}
+    out["names_jaccard"] = len(ca & cb) / len(ca | cb) if ca | cb else 1.0
+    out["ngram1_min_squared"] = out["ngram1_min"] ** 2
     out["sequence_x_length"] = out["sequence"] * out["length_ratio"]
     out["ngram1_product"] = out["ngram1_min"] * out["ngram1_max"]
     out["unmatched_exact"] = math.log1p(len(ta.content ^ tb.content))
+    only_a, only_b = len(ta.content - tb.content), len(tb.content - ta.content)
+    out["unmatched_longer"] = math.log1p(max(only_a, only_b))
+    out["unmatched_shorter"] = math.log1p(min(only_a, only_b))
+    out["length_difference"] = math.log1p(abs(len(ta.words) - len(tb.words)))
     fuzzy = _unmatched(ta.content, tb.content) + _unmatched(tb.content, ta.content)
     out["unmatched_fuzzy"] = math.log1p(fuzzy)
     out["numbers_differ"] = 1.0 if ta.numbers ^ tb.numbers else 0.0
@@ -124,25 +155,32 @@ def features(a: str, b: str) -> dict[str, float]:
 # of the MRPC train file (L2 = 1, Newton's method); the threshold maximises accuracy on that
 # half. The second half is the held-out check reported in docs/benchmarks.md.
 _WEIGHTS: dict[str, float] = {
-    "ngram1_min": 0.9957,
-    "ngram1_max": 0.4632,
-    "ngram2_min": 0.5818,
-    "ngram2_max": -1.2949,
-    "ngram3_min": -0.5257,
-    "ngram3_max": -2.5321,
-    "char_jaccard": 2.3018,
-    "length_ratio": 0.6355,
-    "sequence": 1.7960,
-    "sequence_x_length": 3.2632,
-    "ngram1_product": 1.3483,
-    "unmatched_exact": 0.3054,
-    "unmatched_fuzzy": -1.2508,
-    "numbers_differ": -0.6877,
-    "numbers_equal": -0.1790,
-    "numbers_one_side": 0.2516,
+    "ngram1_min": 0.7435,
+    "ngram1_max": 1.0476,
+    "ngram2_min": 0.3889,
+    "ngram2_max": -0.7780,
+    "ngram3_min": -0.5168,
+    "ngram3_max": -1.8578,
+    "char_jaccard": 2.3020,
+    "length_ratio": 0.9218,
+    "sequence": 1.3053,
+    "edit_distance": -1.6543,
+    "bleu": -1.6831,
+    "names_jaccard": -0.2523,
+    "ngram1_min_squared": 0.9567,
+    "sequence_x_length": 2.1778,
+    "ngram1_product": 0.8983,
+    "unmatched_exact": 0.0617,
+    "unmatched_longer": 0.3040,
+    "unmatched_shorter": 0.1311,
+    "length_difference": -0.1122,
+    "unmatched_fuzzy": -1.2904,
+    "numbers_differ": -0.7421,
+    "numbers_equal": -0.2018,
+    "numbers_one_side": 0.3124,
 }
-_BIAS = -1.3378
-THRESHOLD = 0.53  # accuracy 76.84 % on the fitting half
+_BIAS = 0.2992
+THRESHOLD = 0.53  # accuracy 77.09 % on the fitting half
 
 
 def score_features(feats: dict[str, float]) -> float:
