@@ -177,13 +177,18 @@ def _document_frequencies(conn: Connection, hashes: Sequence[int]) -> dict[int, 
     return out
 
 
+def indexed_count(conn: Connection) -> int:
+    """How many items are indexed: the corpus size behind evidence weights."""
+    return int(conn.execute(select(func.count()).select_from(fingerprints)).scalar_one())
+
+
 def crosslingual_candidates(conn: Connection, item_id: int, lang: str | None, tokens: dict[int, str],
-                            settings: MatchingSettings) -> list[Candidate]:
+                            settings: MatchingSettings, total: int | None = None) -> list[Candidate]:
     """Items in another language sharing enough rare evidence (figures, names, keys),
     verified by the idf-weighted cosine of both items' evidence."""
     if not lang or len(tokens) < settings.crosslingual_min_shared:
         return []
-    total = conn.execute(select(func.count()).select_from(fingerprints)).scalar_one()
+    total = indexed_count(conn) if total is None else total
     df = _document_frequencies(conn, sorted(tokens))
     # tokens carried by a large share of the store say nothing about one story (a small
     # store has no such share to speak of: there a token is common only past 20 items)
@@ -237,8 +242,10 @@ def passage_candidates(conn: Connection, item_id: int, settings: MatchingSetting
             if len(found) >= 2 or found[0][0] >= settings.passage_min_words}
 
 
-def find_matches(conn: Connection, item_id: int, settings: MatchingSettings) -> list[Candidate]:
-    """Every verified near-duplicate of an indexed item (the per-item match query)."""
+def find_matches(conn: Connection, item_id: int, settings: MatchingSettings,
+                 total: int | None = None) -> list[Candidate]:
+    """Every verified near-duplicate of an indexed item (the per-item match query).
+    ``total`` (the indexed count) can be passed in when matching a batch."""
     fps = _fingerprints(conn, [item_id])
     if item_id not in fps:
         return []
@@ -253,7 +260,7 @@ def find_matches(conn: Connection, item_id: int, settings: MatchingSettings) -> 
                            .where(items.c.id == item_id)).one_or_none()
         if row is not None:
             toks = {token_hash(t): t for t in evidence(_original_text(row[1], row[2], row[3]), row[0]).tokens}
-            for c in crosslingual_candidates(conn, item_id, row[0], toks, settings):
+            for c in crosslingual_candidates(conn, item_id, row[0], toks, settings, total):
                 found.setdefault(c.other_id, c)
     return [found[k] for k in sorted(found)]
 
@@ -263,8 +270,9 @@ def match_items(store: Store, settings: MatchingSettings, ids: Sequence[int]) ->
     now = utcnow()
     rows: dict[tuple[int, int], dict[str, Any]] = {}
     with store.read() as conn:
+        total = indexed_count(conn)
         for item_id in sorted(set(ids)):
-            for c in find_matches(conn, item_id, settings):
+            for c in find_matches(conn, item_id, settings, total):
                 lo, hi = sorted((item_id, c.other_id))
                 rows.setdefault((hi, lo), {
                     "item_id": hi, "other_id": lo, "method": c.method, "score": round(c.score, 6),
