@@ -225,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     seeded = [f["name"] for f in feeds if f["kind"] == "not_modified"]
     fast = [f["name"] for f in feeds if f["kind"] in ("normal", "not_modified")]
     results: dict[str, dict[str, Any]] = {}
+    load_before = os.getloadavg()[0]
     try:
         with tempfile.TemporaryDirectory(prefix="ingest-bench-") as tmp:
             work = Path(tmp)
@@ -239,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(label, json.dumps(results[label]), flush=True)
     finally:
         server.kill()
-    body = report(results, args.feeds, args.hosts)
+    body = report(results, args.feeds, args.hosts, load_before, os.getloadavg()[0])
     print(body)
     if not args.no_write:
         from benchmarks._report import write_section
@@ -248,7 +249,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def report(results: dict[str, dict[str, Any]], n: int, hosts: int) -> str:
+def report(results: dict[str, dict[str, Any]], n: int, hosts: int, load_before: float, load_after: float) -> str:
+    from monitor.config import HttpSettings
+
+    d = HttpSettings()
     def row(label: str, r: dict[str, Any]) -> str:
         rate = r["not_modified_feeds"] / r["not_modified_seconds"] if r["not_modified_seconds"] else 0.0
         st = r["statuses"]
@@ -261,14 +265,18 @@ def report(results: dict[str, dict[str, Any]], n: int, hosts: int) -> str:
         f"{n} feeds served by a local asyncio server (separate process) on {hosts} loopback addresses: "
         "60% normal (20 items, ETag), 20% answering 304 to their stored ETag, 10% slow (2–5 s), 10% failing "
         f"({', '.join(FAILURES)}). Fresh SQLite store; `http.total_timeout` = {HTTP_OVERRIDES['total_timeout']:g} s, "
-        "other settings default (32 concurrent, 2 per host, 2 retries). The 304 path then re-polls the normal and "
-        "304 feeds (all now hold an ETag and answer 304 at once; the slow ones would measure their server).",
+        f"other settings default ({d.max_concurrency} concurrent, {d.per_host_concurrency} per host, {d.retries} "
+        "retries; the baseline runs with its own defaults and the same deadline). The 304 path then re-polls the "
+        "normal and 304 feeds (all now hold an ETag and answer 304 at once; the slow ones would measure their server).",
         "",
         "| code | whole run (target ≤ 30 s) | client CPU | peak RSS (≤ 300 MB) | 304 path (≥ 200 feeds/s) "
         "| ok / 304 / failed | items stored |",
         "|---|---|---|---|---|---|---|",
     ]
     lines += [row(label, r) for label, r in results.items()]
+    lines.append("")
+    lines.append(f"Machine load average (1 min) {load_before:.1f} before and {load_after:.1f} after the runs, on 2 "
+                 "cores shared with other jobs: wall times stretch with load, client CPU time does not.")
     lines.append("")
     lines.append("Failure reasons recorded (this tree): " + ", ".join(
         f"`{x}`" for x in next(iter(results.values()))["reasons"]) + ".")

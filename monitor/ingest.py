@@ -231,11 +231,12 @@ def _log_upsert(dialect: str) -> Any:
 def _record(conn: Connection, feed_row: dict[str, Any], outcome: FeedOutcome, run_id: str, now: datetime,
             result: FetchResult, settings: Settings, log_stmt: Any) -> None:
     """Update the feed's health and write its fetch-log row (inside the caller's transaction)."""
-    # Read the counter inside the write transaction: an overlapping run's update is never lost.
-    current = conn.execute(select(feeds.c.consecutive_failures, feeds.c.enabled)
-                           .where(feeds.c.id == feed_row["id"]).with_for_update()).one()
     failed = outcome.status == "error"
-    failures = current.consecutive_failures + 1 if failed else 0
+    failures, enabled = 0, True
+    if failed:  # read the counter inside the write transaction: an overlapping run's update is never lost
+        current = conn.execute(select(feeds.c.consecutive_failures, feeds.c.enabled)
+                               .where(feeds.c.id == feed_row["id"]).with_for_update()).one()
+        failures, enabled = current.consecutive_failures + 1, current.enabled
     interval = feed_row["interval_minutes"] or settings.feed_health.default_interval
     outcome.next_due_at = _next_due(outcome, failures, interval, settings, now, result.retry_after)
     values: dict[str, Any] = {
@@ -251,7 +252,7 @@ def _record(conn: Connection, feed_row: dict[str, Any], outcome: FeedOutcome, ru
     if outcome.items_new:
         values["last_new_item_at"] = now
     gone = failed and outcome.http_status == 410
-    if current.enabled and failed and (gone or failures >= settings.feed_health.disable_after_failures):
+    if enabled and failed and (gone or failures >= settings.feed_health.disable_after_failures):
         outcome.disabled = True
         values["enabled"] = False
         why = "the server says the feed is gone (HTTP 410)" if gone else f"{failures} consecutive failures"
