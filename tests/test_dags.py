@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -120,20 +119,6 @@ def test_failure_notifier_is_configured_from_the_environment() -> None:
     assert json.loads(off.strip().splitlines()[-1]) == {key: [] for key in DAG_IDS}
 
 
-def test_digest_schedule_closes_hourly_daily_and_weekly_periods() -> None:
-    airflow_home()
-    sys.path.insert(0, str(DAGS))
-    try:
-        from monitor_digest import closing_frequencies
-    finally:
-        sys.path.remove(str(DAGS))
-    from datetime import datetime
-
-    assert closing_frequencies(datetime(2026, 11, 25, 14, 0, tzinfo=UTC)) == {"hourly"}
-    assert closing_frequencies(datetime(2026, 11, 25, 0, 0, tzinfo=UTC)) == {"hourly", "daily"}
-    assert closing_frequencies(datetime(2026, 11, 23, 0, 0, tzinfo=UTC)) == {"hourly", "daily", "weekly"}
-
-
 # ------------------------------------------------------------------ runs on the demo corpus
 
 
@@ -213,3 +198,25 @@ def test_maintenance_run_writes_feed_health_report(dagbag: Any, demo_settings: S
     assert report["summary"]["total"] == _count(store, feeds)
     # The demo corpus is recent: a 365-day retention keeps every item.
     assert _count(store, items) == before
+
+
+@pytest.mark.airflow
+def test_digest_run_with_send_delivers_once_through_the_airflow_smtp_connection(
+        dagbag: Any, demo_settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor.pipeline import run_cycle
+    from tests.test_digest_support import running_smtp_server
+
+    run_cycle(demo_settings, store=store)
+    recipients = [sub.email for sub in demo_settings.digest.subscriptions]
+    with running_smtp_server() as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        monkeypatch.setenv(f"AIRFLOW_CONN_{demo_settings.digest.airflow_conn_id.upper()}", json.dumps({
+            "conn_type": "smtp", "host": "127.0.0.1", "port": port,
+            "extra": {"disable_ssl": True, "disable_tls": True}}))
+        first = _run(dagbag, "monitor_digest", {"send": True})
+        delivered = len(server.received)
+        again = _run(dagbag, "monitor_digest", {"send": True})
+        assert first.state == "success" and again.state == "success"
+        assert delivered == len(recipients) >= 1
+        assert len(server.received) == delivered  # the ledger: a second run sends nothing twice
+        assert server.to(recipients[0])[0]["Subject"]
