@@ -118,3 +118,21 @@ def test_cli_table_names_the_origin_outlet(store: Store) -> None:
     result = CliRunner().invoke(app, ["narratives"], env={"MONITOR_DATABASE_URL": store.url, "COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Outlet story_en" in result.output
+
+
+def test_an_evidence_link_never_fuses_two_established_narratives(store: Store) -> None:
+    from monitor.store.tables import matches
+
+    ids = build(store, ["story_en", "verbatim_en", "other_fr", "other_en"])
+    with store.write() as conn:
+        conn.execute(matches.insert().values(item_id=ids["other_en"], other_id=ids["other_fr"], method="minhash",
+                                             score=0.9, jaccard=0.9, containment=None, evidence={}, created_at=T0))
+    update_narratives(store, list(ids.values()), clock=lambda: T0)
+    before = membership(store)
+    with store.write() as conn:
+        conn.execute(matches.insert().values(item_id=ids["other_en"], other_id=ids["story_en"],
+                                             method="crosslingual", score=0.4, jaccard=None, containment=None,
+                                             evidence={"shared": []}, created_at=T0))
+    update_narratives(store, list(ids.values()), clock=lambda: T0)
+    assert membership(store) == before
+    assert before[ids["story_en"]] != before[ids["other_en"]]
