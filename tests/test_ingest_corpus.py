@@ -11,18 +11,20 @@ from __future__ import annotations
 import http.server
 import re
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import shared_data_or_skip
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
 from monitor.config import FeedConfig, HttpSettings, Settings
 from monitor.ingest import ingest, sync_feeds
 from monitor.items import item_text
-from monitor.store import Store
+from monitor.store import Store, open_store
 from monitor.store.tables import feeds, fetch_log, items
 
 pytestmark = pytest.mark.shared_data
@@ -75,15 +77,30 @@ def corpus(feeds_root: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def ingested(feeds_root: Path, base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """The whole corpus ingested once into a store of the backend under test."""
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of the backend under test for the whole module (the corpus is ingested once)."""
     from conftest import PG_URL
 
-    from monitor.store import open_store
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('corpus') / 'store.db'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
-    if PG_URL:
-        pytest.skip("the corpus run uses SQLite; the PostgreSQL path is covered by tests/test_ingest.py")
-    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('corpus') / 'store.db'}")
+
+@pytest.fixture(scope="module")
+def ingested(feeds_root: Path, base_url: str, corpus_db: str) -> Iterator[Store]:
+    """The whole corpus ingested once into a store of the backend under test."""
+    store = open_store(corpus_db)
     files = corpus(feeds_root)
     sync_feeds(store, [FeedConfig(name=str(p.relative_to(feeds_root)), url=f"{base_url}/{p.relative_to(feeds_root)}")
                        for p in files])
