@@ -17,6 +17,7 @@ from typing import Any
 
 from monitor.crosslingual import evidence, script_of
 from monitor.fingerprint import Fingerprinter
+from monitor.language import LanguageIdentifier
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -221,8 +222,15 @@ def _document_overlap(a: str, b: str, lang: str | None) -> tuple[float, float]:
     return inter / len(sa | sb), inter / min(len(sa), len(sb))
 
 
-def compare(a: str, b: str, *, lang_a: str | None = None, lang_b: str | None = None) -> PairScore:
-    """Score whether ``a`` and ``b`` tell the same narrative (same language or not)."""
+def compare(a: str, b: str, *, lang_a: str | None = None, lang_b: str | None = None,
+            identifier: LanguageIdentifier | None = None) -> PairScore:
+    """Score whether ``a`` and ``b`` tell the same narrative (same language or not).
+
+    Texts in different scripts, or with different declared languages, are judged on
+    language-independent evidence. With an ``identifier``, two articles in one script that
+    share little text get their languages detected, so an English report and its French
+    translation are judged as a translation rather than as unrelated English text.
+    """
     if (lang_a and lang_b and lang_a != lang_b) or script_of(a) != script_of(b):
         return _cross_script(a, b, lang_a, lang_b)
     feats = features(a, b)
@@ -233,4 +241,9 @@ def compare(a: str, b: str, *, lang_a: str | None = None, lang_b: str | None = N
         feats = {**feats, "shingle_jaccard": jaccard, "shingle_containment": containment}
         dup = jaccard >= DOCUMENT_JACCARD or containment >= DOCUMENT_CONTAINMENT
         s = max(jaccard, containment) if dup else min(s, max(jaccard, containment))
+        if not dup and identifier is not None and not (lang_a and lang_b):
+            da = lang_a or identifier.detect(a).lang
+            db = lang_b or identifier.detect(b).lang
+            if da != db and "und" not in (da, db):
+                return _cross_script(a, b, da, db)
     return PairScore(score=s, duplicate=dup, features=feats)

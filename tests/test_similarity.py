@@ -10,6 +10,7 @@ import pytest
 
 from monitor.cli.cmd_similar import similar_command
 from monitor.errors import InputError
+from monitor.language import LanguageIdentifier
 from monitor.similarity import compare
 
 ARTICLES = json.loads((Path(__file__).parent / "data" / "matching" / "articles.json").read_text("utf-8"))
@@ -47,6 +48,15 @@ def test_translation_in_another_script_is_a_duplicate(lang: str) -> None:
 @pytest.mark.parametrize("lang", ["fr", "de"])
 def test_translation_in_the_same_script_is_a_duplicate_when_languages_are_given(lang: str) -> None:
     assert compare(STORY, ARTICLES[f"story_{lang}"], lang_a="en", lang_b=lang).duplicate
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_translation_in_the_same_script_is_a_duplicate_when_languages_are_detected(lang: str) -> None:
+    assert compare(STORY, ARTICLES[f"story_{lang}"], identifier=LanguageIdentifier()).duplicate
+
+
+def test_detected_languages_do_not_link_unrelated_articles() -> None:
+    assert not compare(STORY, ARTICLES["other_fr"], identifier=LanguageIdentifier()).duplicate
 
 
 def test_unrelated_story_in_the_same_language_as_a_translation_is_not_linked() -> None:

@@ -7,14 +7,18 @@ from typing import TextIO
 
 from monitor.cli.jsonl import iter_jsonl, optional_str, write_jsonl
 from monitor.clustering import ClusterDoc, cluster_documents
+from monitor.language import LanguageIdentifier
 from monitor.similarity import compare
 
 
 def similar_command(stdin: TextIO, stdout: TextIO) -> int:
     """Score each {"id","a","b"} pair; return the process exit code."""
+    identifier: LanguageIdentifier | None = None
     for line_no, obj in iter_jsonl(stdin, required=("id", "a", "b")):
+        if identifier is None:
+            identifier = LanguageIdentifier()  # built once, on the first pair
         verdict = compare(obj["a"], obj["b"], lang_a=optional_str(obj, "lang_a", line_no),
-                          lang_b=optional_str(obj, "lang_b", line_no))
+                          lang_b=optional_str(obj, "lang_b", line_no), identifier=identifier)
         write_jsonl(stdout, {"id": obj["id"], **verdict.as_dict()})
     return 0
 
