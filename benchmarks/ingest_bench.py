@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="ingest-bench-") as tmp:
             work = Path(tmp)
-            runs = [("this tree", None)]
+            runs: list[tuple[str, str | None]] = [("this tree", None)]
             base = None if args.no_baseline else baseline_tree(work)
             if base is not None:
                 runs.append((f"baseline ({BASELINE_COMMIT})", str(base)))

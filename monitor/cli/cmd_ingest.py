@@ -102,7 +102,7 @@ def feeds_health(ctx: typer.Context,
     with store.read() as conn:
         rows = [dict(r._mapping) for r in conn.execute(select(feeds).order_by(feeds.c.name))]
     keys = ("name", "enabled", "last_status", "last_http_status", "consecutive_failures", "last_fetched_at",
-            "next_due_at", "last_error", "disabled_reason")
+            "last_success_at", "next_due_at", "last_error", "disabled_reason", "permanent_redirect")
     if as_json:
         for r in rows:
             typer.echo(json.dumps({k: r[k] for k in keys}, default=str, ensure_ascii=False))
