@@ -85,6 +85,35 @@ class HttpSettings(_Model):
     allowed_networks: list[str] = Field(default_factory=list, description="CIDRs allowed despite the SSRF guard")
 
 
+class FulltextSettings(_Model):
+    """Fetching and extracting article pages (monitor.fulltext) for feeds with ``fulltext`` on."""
+
+    min_chars: int = Field(default=400, ge=0, description="`auto`: fetch when the feed text is shorter")
+    teaser_markers: list[str] = Field(default_factory=lambda: ["[…]", "[...]", "[&hellip;]", "(…)", "(...)"],
+                                      description="`auto`: feed text with one of these is a teaser")
+    min_page_chars: int = Field(default=250, ge=1, description="a shorter extraction is not an article")
+    per_host_delay: float = Field(default=1.0, ge=0, description="seconds between requests to one host")
+    per_host_concurrency: int = Field(default=1, ge=1)
+    max_crawl_delay: float = Field(default=30.0, ge=0, description="cap on a robots.txt Crawl-delay")
+    respect_robots: bool = True
+    robots_user_agent: str = Field(default="monitor", description="the product token matched in robots.txt")
+    max_pages_per_run: int = Field(default=1000, ge=1)
+    consent_markers: list[str] = Field(default_factory=lambda: [
+        "cookie consent", "consent to the use of cookies", "we value your privacy", "accept all cookies",
+        "manage cookies", "cookie settings", "your privacy choices", "before you continue",
+        "alle akzeptieren", "cookie-einstellungen", "zustimmen und weiter", "tout accepter",
+        "gestion des cookies", "принять все", "использование файлов cookie", "قبول الكل",
+        "ملفات تعريف الارتباط", "پذیرش همه", "کوکی", "cmp-container", "consent-banner", "didomi", "onetrust",
+    ], description="lowercase strings that mark a cookie-consent wall")
+    paywall_markers: list[str] = Field(default_factory=lambda: [
+        "subscribe to continue", "subscribe to read", "subscribers only", "for subscribers",
+        "already a subscriber", "this article is for subscribers", "jetzt abonnieren", "nur für abonnenten",
+        "abonnez-vous", "réservé aux abonnés", "только для подписчиков", "للمشتركين فقط", "ویژه مشترکان",
+        "\"isaccessibleforfree\": false", "\"isaccessibleforfree\":false", "\"isaccessibleforfree\": \"false\"",
+        "\"isaccessibleforfree\":\"false\"", "paywall",
+    ], description="lowercase strings that mark a paywall")
+
+
 class FeedHealthSettings(_Model):
     default_interval: int = Field(default=15, ge=1, description="minutes")
     disable_after_failures: int = Field(default=10, ge=1)
@@ -233,6 +262,7 @@ class Settings(_Model):
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     alerts: AlertRules = Field(default_factory=AlertRules)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    fulltext: FulltextSettings = Field(default_factory=FulltextSettings)
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file under ``data_dir``."""

@@ -22,6 +22,7 @@ from monitor.errors import ConfigError, InputError, MonitorError
 COMMAND_MODULES = (
     "cmd_contract",
     "cmd_ingest",
+    "cmd_extract",
     "cmd_run",
     "cmd_narratives",
     "cmd_figures_report",

@@ -262,3 +262,29 @@ digest_ledger = Table(
     Column("sent_at", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+# ----------------------------------------------------------------- full text (article pages)
+
+# One row per item whose article page was fetched (or refused by robots.txt): the extracted text
+# beside the feed text, with where it came from and why it is or is not used.
+pages = Table(
+    "pages", metadata,
+    Column("item_id", BigInteger, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("final_url", Text),
+    Column("http_status", Integer),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+    Column("text", Text),  # the extracted main text (kept for inspection even when flagged)
+    Column("title", Text),
+    Column("author", Text),
+    Column("published", String(32)),  # as the extractor found it (often a date only)
+    Column("lang_hint", String(16)),
+    Column("extractor", String(32)),
+    Column("extractor_version", String(32)),
+    Column("flag", String(16), nullable=False, default="none"),  # none | paywall | consent | too_short
+    Column("used", Boolean, nullable=False, default=False),  # the item's text is this page's text
+    Column("feed_content", Text),  # items.content before the page text replaced it
+    Column("error", Text),
+    Column("reason", String(64)),  # robots_disallowed, http_status, not_html, no_content, ...
+    Index("ix_pages_fetched", "fetched_at"),
+)
