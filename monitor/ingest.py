@@ -144,15 +144,14 @@ def _claim(store: Store, rows: list[dict[str, Any]], now: datetime, lease: timed
     """Move the due feeds' next due time forward by ``lease``, keeping those this run won: a
     second run started meanwhile sees them as not due. The real next due time is written when
     the feed is recorded; a crashed run's feeds come due again when the lease ends."""
-    won = []
+    won: set[int] = set()
     with store.write() as conn:
-        for r in rows:
-            res = conn.execute(update(feeds).where(
-                feeds.c.id == r["id"], feeds.c.enabled.is_(True),
-                or_(feeds.c.next_due_at.is_(None), feeds.c.next_due_at <= now)).values(next_due_at=now + lease))
-            if res.rowcount:
-                won.append(r)
-    return won
+        for i in range(0, len(rows), 500):
+            won.update(conn.execute(update(feeds).where(
+                feeds.c.id.in_([r["id"] for r in rows[i:i + 500]]), feeds.c.enabled.is_(True),
+                or_(feeds.c.next_due_at.is_(None), feeds.c.next_due_at <= now))
+                .values(next_due_at=now + lease).returning(feeds.c.id)).scalars())
+    return [r for r in rows if r["id"] in won]
 
 
 # --------------------------------------------------------------------------- storing
