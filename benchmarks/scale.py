@@ -212,6 +212,15 @@ def _fresh_url(backend: str, pg_url: str | None, workdir: Path, size: int) -> st
         hide_password=False)
 
 
+def _drop_schema(pg_url: str, size: int) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "scale_{size}_{os.getpid()}" CASCADE'))
+    admin.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     from benchmarks._report import write_section
 
@@ -253,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(res)
                 if backend == "sqlite":
                     Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+                else:
+                    _drop_schema(args.pg_url, size)
     body = render(results, settings, notes, args.queries)
     print(body)
     if not args.no_report:
