@@ -12,7 +12,7 @@ import hashlib
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -82,18 +82,23 @@ def spread_severity(outlets: int, languages: int, rules: AlertRules, *, coordina
     return "low"
 
 
-def max_outlets_within(members: Sequence[Member], minutes: int) -> int:
-    """The most distinct outlets among members published within ``minutes`` of each other
-    (a sliding window over members sorted by time)."""
+def max_distinct_within(members: Sequence[Member], minutes: int,
+                        key: Callable[[Member], str | None] = lambda m: m.outlet) -> int:
+    """The most distinct ``key`` values (outlets by default, or languages) among members published
+    within ``minutes`` of each other: a sliding window over members sorted by time."""
     span = timedelta(minutes=minutes)
     best, lo = 0, 0
     inside: Counter[str] = Counter()
     for m in members:
-        inside[m.outlet] += 1
+        k = key(m)
+        if k is not None:
+            inside[k] += 1
         while m.published - members[lo].published > span:
-            inside[members[lo].outlet] -= 1
-            if not inside[members[lo].outlet]:
-                del inside[members[lo].outlet]
+            old = key(members[lo])
+            if old is not None:
+                inside[old] -= 1
+                if not inside[old]:
+                    del inside[old]
             lo += 1
         best = max(best, len(inside))
     return best
@@ -154,10 +159,12 @@ def narrative_candidates(conn: Connection, rules: AlertRules, now: datetime) -> 
             continue
         ev = {"narrative": r.id, "origin_item_id": r.origin_item_id or ms[0].item_id, **_spread_evidence(ms)}
         title = r.title or f"Narrative {r.id}"
-        window = [m for m in ms if m.published - ms[0].published <= timedelta(hours=rules.window_hours)]
-        w_outlets, w_langs = len({m.outlet for m in window}), len({m.lang for m in window if m.lang})
+        # A sliding window, not one anchored at the first item: a stray early member (or a story
+        # that smouldered for a week before it spread) must not hide the moment it spread.
+        w_outlets = max_distinct_within(ms, rules.window_hours * 60)
+        w_langs = max_distinct_within(ms, rules.window_hours * 60, key=lambda m: m.lang)
         if w_outlets >= rules.narrative_min_outlets or w_langs >= rules.narrative_min_languages:
-            coordinated = max_outlets_within(ms, COORDINATION_MINUTES) >= COORDINATION_OUTLETS
+            coordinated = max_distinct_within(ms, COORDINATION_MINUTES) >= COORDINATION_OUTLETS
             sev = spread_severity(ev["outlets"], ev["languages"], rules, coordinated=coordinated)
             out.append(Candidate("narrative_new", r.id, severity_rank(sev), sev, title,
                                  {**ev, "window_hours": rules.window_hours, "window_outlets": w_outlets,

@@ -18,7 +18,7 @@ from monitor.alerts import (
     excerpt,
     growth_bursts,
     list_alerts,
-    max_outlets_within,
+    max_distinct_within,
     term_pattern,
 )
 from monitor.config import AlertRules
@@ -185,8 +185,20 @@ def _members(*spec: tuple[int, str]) -> list[Member]:
 
 
 def test_three_outlets_within_the_hour_count_as_coordinated() -> None:
-    assert max_outlets_within(_members((0, "a"), (10, "b"), (50, "c"), (200, "d")), 60) == 3
-    assert max_outlets_within(_members((0, "a"), (10, "a"), (90, "b"), (200, "c")), 60) == 1
+    assert max_distinct_within(_members((0, "a"), (10, "b"), (50, "c"), (200, "d")), 60) == 3
+    assert max_distinct_within(_members((0, "a"), (10, "a"), (90, "b"), (200, "c")), 60) == 1
+
+
+def test_a_narrative_spreading_after_a_stray_early_item_is_still_new(store: Store, ids: dict[str, int]) -> None:
+    # N-slow's two outlets are five days apart; a third outlet the day after the second makes
+    # two outlets within 72 h, however old the first item is.
+    extra = {"slow-3": add_item(store, "slow-3", "veilleur", "Le musée municipal rouvre",
+                                NOW - timedelta(days=2), lang="fr")}
+    with store.write() as conn:
+        add_narrative(conn, "N-slow", [{"item": "slow-3", "method": "crosslingual", "score": 0.7}], {**ids, **extra})
+    evaluate_alerts(store, AlertRules(window_hours=72), clock=lambda: NOW)
+    ev = _by(store, "narrative_new")["N-slow"]["evidence"]
+    assert (ev["window_outlets"], ev["window_languages"], ev["origin_item_id"]) == (2, 2, ids["ledger-slow"])
 
 
 @given(st.lists(st.tuples(st.integers(0, 3000), st.sampled_from("abcd")), max_size=40), st.integers(2, 6),

@@ -227,9 +227,9 @@ def _topic(a: Any) -> str:
 def _sentence(a: Any, ev: dict[str, Any]) -> str | None:
     kind = a.kind
     if kind in ("narrative_new", "narrative_spread"):
-        s = (f"Reached {ev.get('window_outlets', ev.get('outlets', '?'))} outlets and "
-             f"{ev.get('window_languages', ev.get('languages', '?'))} language(s) within "
-             f"{ev.get('window_hours', '?')} h of the first report")
+        s = (f"{ev.get('window_outlets', ev.get('outlets', '?'))} outlets in "
+             f"{ev.get('window_languages', ev.get('languages', '?'))} language(s) published it within "
+             f"{ev.get('window_hours', '?')} h")
         return s + (" — several outlets published it within the same hour (possible coordination)"
                     if ev.get("coordinated") else "")
     if kind == "narrative_growth":
