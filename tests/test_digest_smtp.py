@@ -129,6 +129,17 @@ def test_a_retried_run_sends_nothing_twice(store: Store, ids: dict[str, int], sm
     assert len(smtp_server.handler.received) == 2
 
 
+def test_the_ledger_treats_address_case_as_one_recipient(store: Store, ids: dict[str, int],
+                                                         smtp_server: SmtpServer) -> None:
+    mixed = Subscription(email="Ana.Analyst@Newsroom.example")
+    statuses = [run_digests(store, digest_settings(mixed), send=True, sender=smtp_sender(smtp_server.url),
+                            clock=lambda m=minutes: DIGEST_TIME + timedelta(minutes=m))[0]["status"]
+                for minutes in (0, 5)]
+    assert statuses == ["sent", "already_sent"]
+    assert len(smtp_server.handler.received) == 1
+    assert smtp_server.handler.received[0].message["To"] == "Ana.Analyst@Newsroom.example"
+
+
 def test_a_rejected_recipient_is_retried_without_resending_to_the_others(store: Store, ids: dict[str, int],
                                                                          smtp_server: SmtpServer) -> None:
     settings = digest_settings(ANA, BOB)

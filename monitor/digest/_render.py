@@ -144,4 +144,5 @@ def render_digest(settings: DigestSettings, sub: Subscription, period: Period, c
     msg["X-Monitor-Period"] = period.key
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
-    return RenderedDigest(addr, period, subject, html, text, list(alert_ids), len(cards), msg)
+    # The ledger keys on the lower-cased address: "Ana@X" and "ana@x" are one recipient.
+    return RenderedDigest(addr.lower(), period, subject, html, text, list(alert_ids), len(cards), msg)
