@@ -106,9 +106,12 @@ def background_z(sim: FloatMatrix, scripts: Sequence[str]) -> FloatMatrix:
 def lexical_links(docs: Sequence[ClusterDoc], threshold: float) -> list[tuple[int, int]]:
     """Pairs whose MinHash Jaccard reaches ``threshold`` (candidates from LSH bands)."""
     fp = Fingerprinter()
-    sigs = [fp.signature(d.text, d.lang) for d in docs]
+    shingles = [fp.shingles(d.text, d.lang) for d in docs]
+    sigs = [fp.signature_of_shingles(s) for s in shingles]
     buckets: dict[int, list[int]] = {}
     for i, sig in enumerate(sigs):
+        if shingles[i].size == 0:
+            continue  # empty texts are alike but tell nothing
         for key in band_keys(sig, 32, 4):
             buckets.setdefault(key, []).append(i)
     pairs: set[tuple[int, int]] = set()

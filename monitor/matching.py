@@ -50,8 +50,9 @@ def index_rows(item_id: int, normalized: str, original: str, lang: str | None,
     return {
         "fingerprints": [{"item_id": item_id, "minhash": sig.astype("<u8").tobytes(),
                           "shingles": int(shingles.size), "scheme": fp.scheme}],
+        # an item without words gets no band keys: empty texts are alike but tell nothing
         "lsh_bands": [{"band": b, "key": k, "item_id": item_id}
-                      for b, k in enumerate(band_keys(sig, settings.bands, settings.rows))],
+                      for b, k in enumerate(band_keys(sig, settings.bands, settings.rows))] if shingles.size else [],
         "passages": [{"hash": h, "item_id": item_id, "position": pos, "text": t[:1000]}
                      for h, pos, t in passages(normalized)],
         "evidence_tokens": [{"token": token_hash(t), "item_id": item_id}
@@ -149,8 +150,8 @@ def verify_lexical(conn: Connection, item_id: int, sig: Signature, size: int, ca
     """Keep the candidates whose estimated Jaccard or containment passes, or that share a passage."""
     out: list[Candidate] = []
     for other, (osig, osize) in sorted(candidate_fingerprints(conn, sorted(cands)).items()):
-        if osig.shape != sig.shape:
-            continue  # fingerprinted with another recipe; never compare across schemes
+        if osig.shape != sig.shape or size == 0 or osize == 0:
+            continue  # another recipe (never compare across schemes), or no words to compare
         j = estimate_jaccard(sig, osig)
         c = containment_from(j, size, osize)
         shared = shared_passages.get(other, [])

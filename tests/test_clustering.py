@@ -62,6 +62,11 @@ def test_clustering_is_deterministic_and_independent_of_input_order() -> None:
     assert groups_f == groups_b
 
 
+def test_empty_texts_are_not_one_narrative() -> None:
+    out = cluster_documents([ClusterDoc("a", ""), ClusterDoc("b", ""), ClusterDoc("c", "   ")])
+    assert len({a.narrative for a in out}) == 3
+
+
 def test_consonant_keys_agree_across_scripts() -> None:
     assert consonant_key("Rotterdam") == consonant_key("Роттердам") == consonant_key("روتردام")
     assert consonant_key("Trump") == consonant_key("ترامب") == consonant_key("Трамп")
