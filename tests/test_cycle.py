@@ -80,9 +80,19 @@ def _planted(case: str) -> list[dict[str, Any]]:
 
 def test_every_demo_feed_is_fetched_and_every_item_stored(cycle: Cycle) -> None:
     assert cycle.first.ingest.feeds_failed == 0
-    assert cycle.first.ingest.feeds_ok == 6
-    assert cycle.first.ingest.items_new == 90
-    assert cycle.first.analyze.items == 90
+    assert cycle.first.ingest.feeds_ok == 7
+    assert cycle.first.ingest.items_new == 96
+    assert cycle.first.analyze.items == 96
+
+
+def test_teaser_only_feed_items_are_analysed_with_their_article_text(cycle: Cycle) -> None:
+    assert cycle.first.extract.used == 6 and cycle.second.extract.candidates == 0
+    with cycle.store.read() as conn:
+        sources = dict(conn.execute(select(feeds.c.name, func.count(func.distinct(items.c.text_source)))
+                                    .join(items, items.c.feed_id == feeds.c.id).group_by(feeds.c.name)).tuples().all())
+        pennine = set(conn.execute(select(items.c.text_source).join(feeds, feeds.c.id == items.c.feed_id)
+                                   .where(feeds.c.name == "pennine-post")).scalars())
+    assert pennine == {"page"} and set(sources.values()) == {1}
 
 
 def test_every_stored_item_gets_a_language_and_normalized_text(cycle: Cycle) -> None:

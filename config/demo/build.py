@@ -1,7 +1,9 @@
-"""Render the demo corpus sources (config/demo/source/*.yaml) into the served RSS/Atom files.
+"""Render the demo corpus sources (config/demo/source/*.yaml) into the served RSS/Atom files, and
+the article pages of teaser-only outlets (``teaser_only: true``) into site/articles/<outlet>/.
 
-The prose lives in the YAML sources; this script only adds feed structure and boilerplate, so
-the XML stays well-formed and consistent. Run ``python config/demo/build.py`` after editing a source.
+The prose lives in the YAML sources; this script only adds feed structure, page furniture and
+boilerplate, so the XML and HTML stay well-formed and consistent. Run ``python config/demo/build.py``
+after editing a source.
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ import yaml
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "source"
 FEEDS = HERE / "site" / "feeds"
-# Links point at the default address of the demo server; no article pages are served.
+ARTICLES = HERE / "site" / "articles"
+# Links point at the default address of the demo server. Teaser-only outlets, whose article pages
+# are served, link relatively (resolved against the feed's URL), so the pages are found on
+# whatever address the site is served.
 BASE = "http://127.0.0.1:8765"
+ROBOTS_TXT = "# Demo site: article pages may be fetched; nothing lives under /private/.\nUser-agent: *\nDisallow: /private/\n"
 
 # Placeholders the sources use for characters that are invisible when editing.
 SPECIAL = {"{NBSP}": "\u00a0", "{NNBSP}": "\u202f"}
@@ -60,12 +66,22 @@ def _when(value: Any) -> datetime:
     return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC)
 
 
+def _base(outlet: dict[str, Any]) -> str:
+    return ".." if outlet.get("teaser_only") else BASE
+
+
+def _link(outlet: dict[str, Any], item: dict[str, Any]) -> str:
+    return f"{_base(outlet)}/articles/{outlet['slug']}/{item['slug']}.html"
+
+
 def _item_html(outlet: dict[str, Any], item: dict[str, Any], link: str) -> str:
     lang = item.get("lang", outlet["language"])
-    site = f"{BASE}/articles/{outlet['slug']}/"
+    site = f"{_base(outlet)}/articles/{outlet['slug']}/"
     footer = POSTED[lang].format(link=link, title=escape(_fill(item["title"])), site=site,
                                  outlet=escape(outlet["title"]))
-    return (f"{_fill(item['body'])}\n<p><a href=\"{link}\">{READ_MORE[lang]}</a></p>\n<p>{footer}</p>")
+    # A teaser-only feed carries a one-sentence standfirst cut off WordPress-style, not the article.
+    text = f"<p>{escape(_fill(item['teaser']))} [&#8230;]</p>" if outlet.get("teaser_only") else _fill(item["body"])
+    return (f"{text}\n<p><a href=\"{link}\">{READ_MORE[lang]}</a></p>\n<p>{footer}</p>")
 
 
 def _sorted_items(outlet: dict[str, Any]) -> list[dict[str, Any]]:
@@ -84,7 +100,7 @@ def render_rss(outlet: dict[str, Any]) -> str:
         'xmlns:atom="http://www.w3.org/2005/Atom">',
         "<channel>",
         f"  <title>{escape(outlet['title'])}</title>",
-        f"  <link>{BASE}/articles/{outlet['slug']}/</link>",
+        f"  <link>{_base(outlet)}/articles/{outlet['slug']}/</link>",
         f'  <atom:link href="{BASE}/feeds/{outlet["slug"]}.xml" rel="self" type="application/rss+xml"/>',
         f"  <description>{escape(outlet['description'])}</description>",
         f"  <language>{outlet['feed_language']}</language>",
@@ -92,7 +108,7 @@ def render_rss(outlet: dict[str, Any]) -> str:
         "  <generator>https://wordpress.org/?v=6.7</generator>",
     ]
     for it in items:
-        link = f"{BASE}/articles/{outlet['slug']}/{it['slug']}.html"
+        link = _link(outlet, it)
         out += [
             "  <item>",
             f"    <title>{escape(_fill(it['title']))}</title>",
@@ -123,12 +139,12 @@ def render_atom(outlet: dict[str, Any]) -> str:
         f"  <title>{escape(outlet['title'])}</title>",
         f"  <subtitle>{escape(outlet['description'])}</subtitle>",
         f"  <id>urn:monitor-demo:{outlet['slug']}</id>",
-        f'  <link rel="alternate" type="text/html" href="{BASE}/articles/{outlet["slug"]}/"/>',
+        f'  <link rel="alternate" type="text/html" href="{_base(outlet)}/articles/{outlet["slug"]}/"/>',
         f'  <link rel="self" type="application/atom+xml" href="{BASE}/feeds/{outlet["slug"]}.xml"/>',
         f"  <updated>{_iso(newest)}</updated>",
     ]
     for it in items:
-        link = f"{BASE}/articles/{outlet['slug']}/{it['slug']}.html"
+        link = _link(outlet, it)
         when = _iso(_when(it["date"]))
         lang = it.get("lang", outlet["language"])
         out += [
@@ -157,6 +173,69 @@ def render(outlet: dict[str, Any]) -> str:
     return render_atom(outlet) if outlet["format"] == "atom" else render_rss(outlet)
 
 
+# --------------------------------------------------------------------------- article pages
+
+_PAGE = """<!DOCTYPE html>
+<!-- Made-up outlet of the monitor demo corpus. Generated from config/demo/source/{slug}.yaml by
+     config/demo/build.py: edit the source, not this file. -->
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>{title} | {outlet}</title>
+<meta name="author" content="{author}">
+<meta property="og:title" content="{title}">
+<meta property="og:type" content="article">
+<meta property="article:published_time" content="{iso}">
+<link rel="canonical" href="{canonical}">
+</head>
+<body>
+<div class="cookie-banner" role="dialog"><p>We use cookies to keep the site running and to count our readers.</p>
+<button>Accept all cookies</button> <button>Manage cookies</button></div>
+<header><a class="logo" href="/articles/{slug}/">{outlet}</a>
+<nav class="main-menu"><a href="/articles/{slug}/">Home</a> <a href="/articles/{slug}/local/">Local</a> \
+<a href="/articles/{slug}/farming/">Farming</a> <a href="/articles/{slug}/sport/">Sport</a> \
+<a href="/articles/{slug}/contact/">Contact the newsroom</a></nav></header>
+<main>
+<article>
+<h1>{title}</h1>
+<p class="byline">By <span class="author">{author}</span>, <time datetime="{iso}">{day}</time></p>
+<div class="entry-content">
+{body}
+</div>
+<div class="share">Share this story: <a href="#">Facebook</a> <a href="#">Email</a></div>
+</article>
+<aside class="related"><h3>More from {outlet}</h3>
+<ul>
+{related}
+</ul></aside>
+<section class="comments"><h3>1 comment</h3>
+<div class="comment"><p class="comment-author">Posted by a reader</p><p>{comment}</p></div></section>
+</main>
+<footer><p>&copy; 2026 {outlet}. All rights reserved. <a href="/articles/{slug}/privacy/">Privacy</a></p></footer>
+</body>
+</html>
+"""
+
+
+def render_article(outlet: dict[str, Any], item: dict[str, Any]) -> str:
+    """The article page of ``item``, with the furniture a news site wraps around its text."""
+    others = [it for it in _sorted_items(outlet) if it["id"] != item["id"]][:3]
+    related = "\n".join(f'<li><a href="{it["slug"]}.html">{escape(_fill(it["title"]))}</a></li>' for it in others)
+    when = _when(item["date"])
+    return _PAGE.format(
+        slug=outlet["slug"], lang=item.get("lang", outlet["language"]), outlet=escape(outlet["title"]),
+        title=escape(_fill(item["title"])), author=escape(item["author"]), iso=_iso(when),
+        day=when.strftime("%d %B %Y"), canonical=f"{BASE}/articles/{outlet['slug']}/{item['slug']}.html",
+        body=_fill(item["body"]), related=related, comment=escape(item.get("comment", "Thanks for reporting this.")))
+
+
+def articles(outlet: dict[str, Any]) -> dict[str, str]:
+    """File name -> page, for a teaser-only outlet (others serve no article pages)."""
+    if not outlet.get("teaser_only"):
+        return {}
+    return {f"{it['slug']}.html": render_article(outlet, it) for it in outlet["items"]}
+
+
 def main(argv: list[str]) -> int:
     FEEDS.mkdir(parents=True, exist_ok=True)
     for src in sorted(SOURCES.glob("*.yaml")):
@@ -164,6 +243,14 @@ def main(argv: list[str]) -> int:
         target = FEEDS / f"{outlet['slug']}.xml"
         target.write_text(render(outlet), encoding="utf-8")
         print(f"{target.relative_to(HERE.parents[1])}: {len(outlet['items'])} items")
+        pages = articles(outlet)
+        if pages:
+            folder = ARTICLES / outlet["slug"]
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, page in pages.items():
+                (folder / name).write_text(page, encoding="utf-8")
+            print(f"{folder.relative_to(HERE.parents[1])}/: {len(pages)} article pages")
+    (HERE / "site" / "robots.txt").write_text(ROBOTS_TXT, encoding="utf-8")
     return 0
 
 
