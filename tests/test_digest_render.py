@@ -28,6 +28,7 @@ from monitor.digest import (
     timeline,
 )
 from monitor.store import Store
+from monitor.store.tables import feeds
 from tests.test_digest_support import DIGEST_TIME, NOW, add_item, add_narrative, digest_settings, load_snapshot
 
 
@@ -231,3 +232,25 @@ def test_a_watched_term_outside_narratives_gets_one_card_listing_its_items(store
     (card,) = cards
     assert len(card["alert_ids"]) == 2 and len(card["members"]) == 2
     assert card["sentences"] == ["Watched term “tanker” appears in 2 item(s)"]
+
+
+def test_a_wide_narrative_lists_the_first_outlets_and_counts_the_rest(store: Store) -> None:
+    ids = load_snapshot(store)
+    with store.write() as conn:
+        conn.execute(feeds.insert(), [
+            {"name": f"wire-{n}", "url": f"https://wire{n}.example/feed", "outlet": f"Wire {n}", "tags": [],
+             "enabled": True, "consecutive_failures": 0, "created_at": NOW} for n in range(20)])
+    for n in range(20):
+        ids[f"wire-{n}"] = add_item(store, f"wire-{n}", f"wire-{n}", "Port strike spreads", NOW - timedelta(minutes=n))
+    with store.write() as conn:
+        add_narrative(conn, "N-strike", [{"item": f"wire-{n}", "method": "minhash", "score": 0.9} for n in range(20)],
+                      ids)
+    evaluate_alerts(store, AlertRules(), clock=lambda: NOW)
+    sub = Subscription(email="a@example.org")
+    with store.read() as conn:
+        card = next(c for c in select_cards(conn, digest_settings(sub), sub, DIGEST_TIME)
+                    if c["topic"] == "narrative:N-strike")
+    assert (len(card["by_outlet"]), card["more_outlets"]) == (15, 22 - 15)
+    assert (len(card["members"]), card["more_members"]) == (12, 22 - 12)
+    assert card["by_outlet"][0]["outlet"] == "Northern Ledger" and card["by_outlet"][0]["is_origin"]
+    assert card["severity"] == "high"

@@ -31,6 +31,7 @@ LANGUAGE_NAMES = {
 KIND_ORDER = ("narrative_new", "narrative_spread", "narrative_growth", "figure_repeated", "figure_mutation",
               "watch_outlet", "watch_entity", "watch_keyword", "watch_figure")
 MAX_MEMBERS_SHOWN = 12
+MAX_OUTLETS_SHOWN = 15  # first outlets to publish; the count of the rest follows
 _EVIDENCE_LISTS = ("names", "entities", "shared_names", "shared_entities", "shared_figures", "figures",
                    "shared_tokens", "tokens", "urls", "dates")
 _WORD = re.compile(r"\S+")
@@ -376,6 +377,8 @@ def _card(conn: Connection, topic: str, rows: Sequence[Any]) -> dict[str, Any]:
         {"outlet": o, "count": len(ms), "languages": ", ".join(sorted({language_name(m.lang) for m in ms})),
          "first": ms[0].published, "url": ms[0].url, "is_origin": origin is not None and ms[0].id == origin.id}
         for o, ms in sorted(per_outlet.items(), key=lambda kv: (kv[1][0].published, kv[0]))]
+    card["more_outlets"] = max(0, len(card["by_outlet"]) - MAX_OUTLETS_SHOWN)
+    card["by_outlet"] = card["by_outlet"][:MAX_OUTLETS_SHOWN]
     langs = Counter(m.lang for m in members)
     card["by_language"] = [{"code": code or "und", "name": language_name(code), "count": n}
                            for code, n in sorted(langs.items(), key=lambda kv: (-kv[1], kv[0] or ""))]
