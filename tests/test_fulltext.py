@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import http.server
+import itertools
 import re
 import threading
 import time
@@ -84,7 +85,7 @@ class Site:
 
 def _handler(site: Site) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        def do_GET(self) -> None:
             start = time.monotonic()
             answers = site.routes.get(self.path.split("?")[0])
             with site.lock:
@@ -100,7 +101,7 @@ def _handler(site: Site) -> type[http.server.BaseHTTPRequestHandler]:
             with site.lock:
                 site.hits.append(Hit(self.headers.get("Host", ""), self.path, start, time.monotonic()))
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     return Handler
@@ -157,10 +158,6 @@ def stored(store: Store) -> dict[str, dict[str, Any]]:
     return {r.item_key: dict(r._mapping) for r in rows}
 
 
-def key_of(guid: str) -> str:
-    return guid
-
-
 # --------------------------------------------------------------------------- extraction of real-world pages
 
 @pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)
@@ -174,7 +171,7 @@ def test_stored_text_has_the_article_body_and_none_of_the_boilerplate(store: Sto
     configured = ingest_teasers(store, site, [("a1", fx.meta["title"], link)], settings)
     summary = extract_pending(store, settings, configured=configured)
     assert summary.used == 1, summary.as_dict()
-    row = stored(store)[key_of("a1")]
+    row = stored(store)["a1"]
     assert row["text_source"] == "page" and row["page_used"]
     text = row["content"]
     assert text == row["page_text"]
@@ -192,7 +189,7 @@ def test_page_metadata_title_author_date_and_language_hint_are_stored(store: Sto
     settings = settings_for()
     extract_pending(store, settings, configured=ingest_teasers(store, site, [("a1", "Teaser headline", link)],
                                                                settings))
-    row = stored(store)[key_of("a1")]
+    row = stored(store)["a1"]
     assert (row["page_title"], row["page_author"], row["page_lang_hint"]) == (
         fx.meta["title"], fx.meta["author"], fx.meta["lang"])
     assert row["page_published"] and row["page_published"].startswith("2026-11-")
@@ -304,8 +301,8 @@ def test_one_request_per_host_at_a_time_spaced_by_the_per_host_delay(store: Stor
     assert summary.used == 8
     for site in (a, b):
         hits = sorted((h for h in site.hits if h.path != "/teasers.xml"), key=lambda h: h.start)
-        assert [h.path for h in hits][0] == "/robots.txt" and len(hits) == 5
-        for prev, nxt in zip(hits, hits[1:], strict=False):
+        assert hits[0].path == "/robots.txt" and len(hits) == 5
+        for prev, nxt in itertools.pairwise(hits):
             assert nxt.start >= prev.end, "two requests to one host overlapped"
             assert nxt.start - prev.end >= delay, f"{nxt.path} came {nxt.start - prev.end:.3f}s after {prev.path}"
     # ... while the two hosts were served side by side, not one after the other

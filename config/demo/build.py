@@ -25,7 +25,7 @@ ARTICLES = HERE / "site" / "articles"
 # are served, link relatively (resolved against the feed's URL), so the pages are found on
 # whatever address the site is served.
 BASE = "http://127.0.0.1:8765"
-ROBOTS_TXT = "# Demo site: article pages may be fetched; nothing lives under /private/.\nUser-agent: *\nDisallow: /private/\n"
+ROBOTS_TXT = "# Demo site: article pages may be fetched.\nUser-agent: *\nDisallow: /private/\n"
 
 # Placeholders the sources use for characters that are invisible when editing.
 SPECIAL = {"{NBSP}": "\u00a0", "{NNBSP}": "\u202f"}
