@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -129,13 +130,17 @@ def test_a_retried_run_sends_nothing_twice(store: Store, ids: dict[str, int], sm
     assert len(smtp_server.handler.received) == 2
 
 
+def _at(when: datetime) -> datetime:
+    return when
+
+
 def test_the_ledger_treats_address_case_as_one_recipient(store: Store, ids: dict[str, int],
                                                          smtp_server: SmtpServer) -> None:
     mixed = Subscription(email="Ana.Analyst@Newsroom.example")
     statuses = []
     for when in (DIGEST_TIME, DIGEST_TIME + timedelta(minutes=5)):
         (result,) = run_digests(store, digest_settings(mixed), send=True, sender=smtp_sender(smtp_server.url),
-                                clock=lambda when=when: when)
+                                clock=partial(_at, when))
         statuses.append(result["status"])
     assert statuses == ["sent", "already_sent"]
     assert len(smtp_server.handler.received) == 1
