@@ -192,3 +192,13 @@ def test_mailpit_receives_the_smtp_traffic(compose: dict[str, Any], services: di
     env = compose["x-airflow-common"]["environment"]
     assert env["MONITOR_SMTP_URL"] == "smtp://mailpit:1025"
     assert "mailpit:1025" in _env_example()["MONITOR_SMTP_CONN_URI"]
+
+
+def test_readme_documents_compose_and_shows_the_airflow_screenshots() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "cp .env.example .env" in readme and "docker compose up -d" in readme
+    assert "--profile celery" in readme and "--scale airflow-worker=" in readme
+    shots = re.findall(r"\(docs/(airflow-[a-z-]+\.png)\)", readme)
+    assert shots
+    for name in shots:
+        assert (ROOT / "docs" / name).is_file(), name
