@@ -69,10 +69,9 @@ def main() -> int:
     from airflow.dag_processing.dagbag import DagBag
 
     from monitor.cli.cmd_run import print_report
-    from monitor.demo import DEMO_DIR, serve_directory
-    from monitor.pipeline import digest_dir
     from monitor.config import load_settings
-    from monitor.pipeline import open_configured_store
+    from monitor.demo import DEMO_DIR, serve_directory
+    from monitor.pipeline import digest_dir, open_configured_store
     from monitor.report import store_report
 
     before = _counts()
@@ -104,6 +103,11 @@ def main() -> int:
     digests = sorted(digest_dir(settings).glob("*.html"))
     print()
     print_report(report)
+    from monitor.demo import check_planted
+
+    print("planted cases (config/demo/expected.yaml):")
+    for case in check_planted(store):
+        print(f"  {'✓' if case.found else '✗'} {case.kind:<13} {case.name} — {case.detail}")
     print("digest files:")
     for p in digests:
         print(f"  {p}\n  {p.with_suffix('.eml')}")
