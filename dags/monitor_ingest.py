@@ -1,4 +1,5 @@
-"""monitor_ingest: fetch the due news feeds in parallel batches and store their new items."""
+"""monitor_ingest: fetch the due news feeds in parallel batches, store their new items, and fetch the
+article pages of teaser-only feeds (`fulltext`) in batches per host."""
 
 from __future__ import annotations
 
@@ -21,7 +22,11 @@ DOC = """
 2. **fetch** — one mapped task per batch (pool `feed_fetch`, named after its feeds): conditional GET,
    parse, store new items idempotently, record fetch log and feed health. A bad feed never fails the
    batch; it is recorded and backed off.
-3. **publish** — totals the batches and updates the `monitor://store/items` Asset, which triggers
+3. **plan_pages** / **extract** — items of `fulltext: auto|always` feeds that want their article page,
+   in batches of whole hosts; one mapped task per batch (pool `feed_fetch`) fetches politely
+   (robots.txt, one request per host, per-host delay) and stores the extracted text. An item is
+   fetched once: a retried batch re-uses the pages already stored.
+4. **publish** — totals the batches and updates the `monitor://store/items` Asset, which triggers
    `monitor_analyze`.
 
 Only feed names and counts travel through XCom. Re-running changes nothing already stored.
@@ -59,12 +64,30 @@ def monitor_ingest() -> None:
         settings, store = open_monitor()
         return ingest(store, settings, names=names, force=params["force"], run_id=run_id[:64]).as_dict()
 
-    @task(outlets=[ITEMS_ASSET])
-    def publish(summaries: list[dict[str, Any]]) -> dict[str, int]:
-        summaries = list(summaries)
-        return {key: sum(int(s[key]) for s in summaries) for key in ("feeds", "feeds_ok", "feeds_failed", "items_new")}
+    @task
+    def plan_pages(_fetched: list[dict[str, Any]]) -> list[list[int]]:
+        from monitor.fulltext import host_batches
 
-    publish(fetch.partial().expand(names=plan()))
+        settings, store = open_monitor()
+        # One empty batch rather than none: a zero-length map is skipped, and so would be publish.
+        return host_batches(store, settings) or [[]]
+
+    @task(pool="feed_fetch")
+    def extract(ids: list[int]) -> dict[str, Any]:
+        from monitor.fulltext import extract_items
+
+        settings, store = open_monitor()
+        return extract_items(store, settings, ids).as_dict()
+
+    @task(outlets=[ITEMS_ASSET])
+    def publish(summaries: list[dict[str, Any]], pages: list[dict[str, Any]]) -> dict[str, int]:
+        summaries = list(summaries)
+        keys = ("feeds", "feeds_ok", "feeds_failed", "items_new")
+        totals = {key: sum(int(s[key]) for s in summaries) for key in keys}
+        return {**totals, "pages_used": sum(int(p["used"]) for p in pages)}
+
+    fetched = fetch.partial().expand(names=plan())
+    publish(fetched, extract.expand(ids=plan_pages(fetched)))
 
 
 monitor_ingest()

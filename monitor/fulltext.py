@@ -422,12 +422,22 @@ def extract_pending(store: Store, settings: Settings, *, configured: Sequence[Fe
 
 def host_batches(store: Store, settings: Settings, *, configured: Sequence[FeedConfig] | None = None,
                  max_batch: int = 50) -> list[list[int]]:
-    """Ids of pending candidates grouped by host (a host's items stay in one batch, split only past
-    ``max_batch``), so parallel workers never hit one host at once: the Airflow extract step maps these."""
+    """Ids of pending candidates in batches of whole hosts (small hosts packed together up to
+    ``max_batch`` items; a host is never split), so parallel workers never ask one host at once:
+    the Airflow extract step maps over these."""
     by_host: dict[str, list[int]] = {}
     for c in pending_pages(store, settings, feed_modes(settings, configured)):
         by_host.setdefault(_host(c.url), []).append(c.item_id)
-    return [ids[i:i + max_batch] for _, ids in sorted(by_host.items()) for i in range(0, len(ids), max_batch)]
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for _, ids in sorted(by_host.items(), key=lambda kv: -len(kv[1])):
+        if current and len(current) + len(ids) > max_batch:
+            batches.append(current)
+            current = []
+        current = current + ids
+    if current:
+        batches.append(current)
+    return batches
 
 
 def extract_items(store: Store, settings: Settings, ids: Sequence[int], *,
