@@ -40,14 +40,17 @@ def load(data: Path, kind: str, lines: slice) -> list[Row]:
     return rows
 
 
-def monitor_detector() -> Callable[[str], str]:
+Detector = Callable[[list[str]], list[str]]
+
+
+def monitor_detector() -> Detector:
     from monitor.language import LanguageIdentifier
 
     ident = LanguageIdentifier()
-    return lambda text: ident.detect(text).lang
+    return lambda texts: [r.lang for r in ident.detect_many(texts)]
 
 
-def langdetect_detector() -> Callable[[str], str]:
+def langdetect_detector() -> Detector:
     from langdetect import DetectorFactory, detect
     from langdetect.lang_detect_exception import LangDetectException
 
@@ -60,10 +63,10 @@ def langdetect_detector() -> Callable[[str], str]:
             return "und"
         return {"zh-cn": "zh", "zh-tw": "zh"}.get(lang, lang)
 
-    return run
+    return lambda texts: [run(t) for t in texts]
 
 
-def lingua_detector() -> Callable[[str], str]:
+def lingua_detector() -> Detector:
     from lingua import LanguageDetectorBuilder
 
     det = LanguageDetectorBuilder.from_all_languages().build()
@@ -72,23 +75,23 @@ def lingua_detector() -> Callable[[str], str]:
         lang = det.detect_language_of(text)
         return lang.iso_code_639_1.name.lower() if lang else "und"
 
-    return run
+    return lambda texts: [run(t) for t in texts]
 
 
-DETECTORS: dict[str, Callable[[], Callable[[str], str]]] = {
+DETECTORS: dict[str, Callable[[], Detector]] = {
     "monitor": monitor_detector, "langdetect (seeded)": langdetect_detector,
     "lingua-high": lingua_detector,
 }
 
 
-def evaluate(make: Callable[[], Callable[[str], str]], data: dict[str, list[Row]]) -> dict[str, object]:
+def evaluate(make: Callable[[], Detector], data: dict[str, list[Row]]) -> dict[str, object]:
     t0 = time.perf_counter()
     detect = make()
     build = time.perf_counter() - t0
     out: dict[str, object] = {"build_s": build}
     for kind, rows in data.items():
         t = time.perf_counter()
-        preds = [detect(text) for _, _, text in rows]
+        preds = detect([text for _, _, text in rows])
         dt = time.perf_counter() - t
         right, total, conf = Counter[str](), Counter[str](), Counter[tuple[str, str]]()
         for (gold, _, _), pred in zip(rows, preds, strict=True):
