@@ -288,3 +288,34 @@ pages = Table(
     Column("reason", String(64)),  # robots_disallowed, http_status, not_html, no_content, ...
     Index("ix_pages_fetched", "fetched_at"),
 )
+
+# ----------------------------------------------------------------- copy types and analyst review
+
+# How each narrative member relates to its origin (monitor.copytype), with the scores and the
+# thresholds they were compared against, so a label can be explained later.
+copy_types = Table(
+    "copy_types", metadata,
+    Column("item_id", BigInteger, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
+    Column("narrative_id", String(32), nullable=False),
+    Column("origin_item_id", BigInteger, nullable=False),
+    Column("copy_type", String(16), nullable=False),  # origin | verbatim | edited | partial | translated | rewritten
+    Column("scores", JSON, nullable=False, default=dict),
+    Column("thresholds", JSON, nullable=False, default=dict),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_copy_types_narrative", "narrative_id"),
+)
+
+# Analyst labels (monitor.review): append-only, the latest label of a subject is in force.
+review_labels = Table(
+    "review_labels", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # match | membership | figure | language
+    Column("subject", String(128), nullable=False),  # "newer:older" item ids, item id, figure id
+    Column("verdict", String(8), nullable=False),  # right | wrong
+    Column("value", String(64)),  # the correct value where one is given (a language code)
+    Column("reviewer", String(200), nullable=False),
+    Column("note", Text),
+    Column("context", JSON, nullable=False, default=dict),  # matcher, score, languages at labelling time
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_review_labels_subject", "kind", "subject"),
+)
