@@ -15,13 +15,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
-import queue
 import random
 import socket
-import threading
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -354,8 +352,8 @@ def host_of(url: str) -> str:
 
 
 async def _produce(requests: Sequence[FetchRequest], settings: HttpSettings,
-                   transport: httpx.AsyncBaseTransport | None,
-                   deliver: Any, stop: threading.Event, control: dict[str, Any]) -> None:
+                   transport: httpx.AsyncBaseTransport | None, deliver: Callable[[FetchResult], None],
+                   backlog: asyncio.Semaphore, stop: asyncio.Event) -> None:
     timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout,
                             pool=settings.total_timeout)
     policy = None
@@ -364,10 +362,6 @@ async def _produce(requests: Sequence[FetchRequest], settings: HttpSettings,
     elif not settings.allow_private_networks:
         policy = AddressPolicy.from_settings(settings)
     global_slots = asyncio.Semaphore(settings.max_concurrency)
-    # Results fetched but not yet taken by the consumer are capped, so memory stays bounded
-    # however slow parsing and storing are; the consumer releases a token per result taken.
-    backlog = asyncio.Semaphore(2 * settings.max_concurrency)
-    control["backlog"], control["loop"] = backlog, asyncio.get_running_loop()
     host_slots: dict[str, asyncio.Semaphore] = {}
     async with httpx.AsyncClient(timeout=timeout, transport=transport, follow_redirects=False, trust_env=False,
                                  headers={"User-Agent": settings.user_agent}) as client:
@@ -383,82 +377,56 @@ async def _produce(requests: Sequence[FetchRequest], settings: HttpSettings,
         await asyncio.gather(*(one(r) for r in requests))
 
 
-def _release(sem: asyncio.Semaphore, n: int) -> None:
-    for _ in range(n):
-        sem.release()
-
-
-def _wake(control: dict[str, Any], n: int) -> None:
-    """From the consumer's thread: give ``n`` backlog tokens back to the fetch loop."""
-    loop = control.get("loop")
-    if loop is None or n <= 0:
-        return
-    with contextlib.suppress(RuntimeError):  # the loop has finished meanwhile
-        loop.call_soon_threadsafe(_release, control["backlog"], n)
-
-
-_DONE = object()
-
-
-def iter_fetch_batches(requests: Sequence[FetchRequest], settings: HttpSettings,
-                       transport: httpx.AsyncBaseTransport | None = None,
-                       max_batch: int = 64) -> Iterator[list[FetchResult]]:
-    """Fetch every request concurrently and yield the results as they complete, in lists of
-    whatever has arrived (at most ``max_batch``), so the caller can store several per transaction.
-
-    The event loop runs in a helper thread; the caller parses and stores while the others are
-    still downloading. Closing the iterator early stops new requests."""
-    results: queue.Queue[Any] = queue.SimpleQueue()  # type: ignore[assignment]
-    stop = threading.Event()
-    control: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            asyncio.run(_produce(requests, settings, transport, results.put, stop, control))
-        except BaseException as e:  # surfaced in the caller's thread
-            results.put(e)
-        finally:
-            results.put(_DONE)
-
-    worker = threading.Thread(target=run, name="monitor-fetch", daemon=True)
-    worker.start()
-    done = False
+async def _fetch_and_consume(requests: Sequence[FetchRequest], settings: HttpSettings,
+                             transport: httpx.AsyncBaseTransport | None,
+                             consume: Callable[[list[FetchResult]], None], max_batch: int) -> None:
+    arrived: asyncio.Queue[FetchResult] = asyncio.Queue()
+    # Results fetched but not yet consumed are capped, so memory stays bounded however slow
+    # parsing and storing are; a token comes back for each result consumed.
+    backlog = asyncio.Semaphore(2 * settings.max_concurrency)
+    stop = asyncio.Event()
+    producer = asyncio.ensure_future(_produce(requests, settings, transport, arrived.put_nowait, backlog, stop))
     try:
-        while not done:
-            batch: list[FetchResult] = []
-            got = results.get()
-            while True:
-                if got is _DONE:
-                    done = True
-                    break
-                if isinstance(got, BaseException):
-                    raise got
-                batch.append(got)
-                if len(batch) >= max_batch:
-                    break
-                try:
-                    got = results.get_nowait()
-                except queue.Empty:
-                    break
-            if batch:
-                yield batch
-                _wake(control, len(batch))
+        while True:
+            getter = asyncio.ensure_future(arrived.get())
+            await asyncio.wait({getter, producer}, return_when=asyncio.FIRST_COMPLETED)
+            if not getter.done():
+                getter.cancel()
+                producer.result()  # re-raise what stopped the producer, if anything
+                if arrived.empty():
+                    return
+                continue
+            batch = [getter.result()]
+            while len(batch) < max_batch and not arrived.empty():
+                batch.append(arrived.get_nowait())
+            consume(batch)
+            for _ in batch:
+                backlog.release()
     finally:
-        stop.set()
-        while worker.is_alive():  # fetches waiting for room wake up, see stop, and return
-            _wake(control, len(requests))
-            worker.join(0.2)
+        if not producer.done():  # the consumer failed: let waiting fetches see stop, then finish
+            stop.set()
+            for _ in requests:
+                backlog.release()
+            producer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await producer
 
 
-def iter_fetch(requests: Sequence[FetchRequest], settings: HttpSettings,
-               transport: httpx.AsyncBaseTransport | None = None) -> Iterator[FetchResult]:
-    """Like :func:`iter_fetch_batches`, one result at a time."""
-    for batch in iter_fetch_batches(requests, settings, transport):
-        yield from batch
+def fetch_each(requests: Sequence[FetchRequest], settings: HttpSettings,
+               consume: Callable[[list[FetchResult]], None], transport: httpx.AsyncBaseTransport | None = None,
+               max_batch: int = 32) -> None:
+    """Fetch every request concurrently and hand the results to ``consume`` as they complete, in
+    lists of whatever has arrived (at most ``max_batch``).
+
+    ``consume`` runs in this thread, inside the event loop, which pauses meanwhile: parsing and
+    storing never fight the network for the GIL, and bytes keep arriving in socket buffers.
+    An exception from ``consume`` stops the fetching and propagates."""
+    asyncio.run(_fetch_and_consume(requests, settings, transport, consume, max_batch))
 
 
 def fetch_all(requests: Sequence[FetchRequest], settings: HttpSettings,
               transport: httpx.AsyncBaseTransport | None = None) -> list[FetchResult]:
-    """Fetch every request (see :func:`iter_fetch`); results in the order of ``requests``."""
-    by_key = {r.key: r for r in iter_fetch(requests, settings, transport)}
+    """Fetch every request (see :func:`fetch_each`); results in the order of ``requests``."""
+    by_key: dict[str, FetchResult] = {}
+    fetch_each(requests, settings, lambda batch: by_key.update((r.key, r) for r in batch), transport)
     return [by_key[r.key] for r in requests]

@@ -10,8 +10,10 @@ exact duplicates are linked after the items are committed, so whichever run link
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,14 +25,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError
 
 from monitor.config import FeedConfig, Settings
-from monitor.errors import FeedParseError, StoreError
-from monitor.fetch import FetchRequest, FetchResult, iter_fetch_batches
-from monitor.parse import ParsedFeed, parse_feed
+from monitor.errors import StoreError
+from monitor.fetch import FetchRequest, FetchResult, fetch_each
+from monitor.parse import ParsedFeed, ParseOutcome, ParserPool, PendingParse, parse_outcome
 from monitor.store import Store, insert_ignore
 from monitor.store.tables import feeds, fetch_log, items
 from monitor.timeutil import Clock, as_utc, utcnow
 
 CONFIG_DISABLED = "disabled in the feeds file"
+PARALLEL_PARSE_FROM = 200  # feeds in a run before a parser process pays for its start-up
 
 
 @dataclass(slots=True)
@@ -265,8 +268,14 @@ def _record(conn: Connection, feed_row: dict[str, Any], outcome: FeedOutcome, ru
         "warning": outcome.warning, "attempts": max(1, outcome.attempts)})
 
 
-def _prepare(feed_row: dict[str, Any], res: FetchResult, now: datetime) -> tuple[FeedOutcome, ParsedFeed | None]:
-    """Turn a fetch result into an outcome and (when there is a body) a parsed feed; no I/O."""
+def _needs_parsing(res: FetchResult) -> bool:
+    return not res.error and not res.not_modified
+
+
+def _prepare(feed_row: dict[str, Any], res: FetchResult, now: datetime,
+             done: ParseOutcome | None = None) -> tuple[FeedOutcome, ParsedFeed | None]:
+    """Turn a fetch result into an outcome and (when there is a body) a parsed feed; no I/O.
+    ``done`` is the parse already made elsewhere (see ParserPool)."""
     outcome = FeedOutcome(feed=feed_row["name"], status="ok", http_status=res.status, bytes=len(res.content),
                           attempts=res.attempts, permanent_redirect=res.permanent_redirect)
     warnings = []
@@ -278,10 +287,10 @@ def _prepare(feed_row: dict[str, Any], res: FetchResult, now: datetime) -> tuple
     elif res.not_modified:
         outcome.status = "not_modified"  # nothing to parse: that is the point of a 304
     else:
-        try:
-            parsed = parse_feed(res.content, res.headers, fetched_at=now, url=res.final_url or res.url)
-        except FeedParseError as e:
-            outcome.status, outcome.error, outcome.reason = "error", str(e), e.reason
+        parsed, failure = done or parse_outcome(res.content, res.headers, now, res.final_url or res.url)
+        if failure is not None or parsed is None:
+            outcome.status, outcome.reason = "error", failure[1] if failure else "parse_error"
+            outcome.error = failure[0] if failure else "no result from the parser"
         else:
             outcome.items_seen, outcome.encoding = len(parsed.items), parsed.encoding
             if parsed.bozo:
@@ -324,14 +333,17 @@ def _write_one(store: Store, p: _Pending, settings: Settings, run_id: str) -> li
 
 
 def process_results(store: Store, pairs: Sequence[tuple[dict[str, Any], FetchResult]], settings: Settings,
-                    run_id: str, now: datetime) -> list[FeedOutcome]:
+                    run_id: str, now: datetime, parses: Sequence[PendingParse | None] | None = None
+                    ) -> list[FeedOutcome]:
     """Parse and store fetch results and record them, several feeds per transaction (the common
     case of a 304 costs a few statements). Per-feed problems become outcomes, never exceptions;
-    if the database refuses one feed's data, the batch is redone feed by feed."""
+    if the database refuses one feed's data, the batch is redone feed by feed. ``parses`` holds
+    parses already under way for the pairs (see :class:`ParserPool`)."""
     pending = []
-    for row, res in pairs:
+    for i, (row, res) in enumerate(pairs):
         started = time.monotonic()
-        outcome, parsed = _prepare(row, res, now)
+        job = parses[i] if parses is not None else None
+        outcome, parsed = _prepare(row, res, now, job.result() if job is not None else None)
         pending.append(_Pending(row, res, outcome, parsed, now, started))
     new_hashes: list[str] = []
     try:
@@ -356,10 +368,14 @@ def process_result(store: Store, feed_row: dict[str, Any], res: FetchResult, set
 def ingest(store: Store, settings: Settings, *, names: Sequence[str] | None = None, force: bool = False,
            run_id: str | None = None, clock: Clock = utcnow,
            transport: httpx.AsyncBaseTransport | None = None,
-           progress: Callable[[FeedOutcome], None] | None = None) -> IngestSummary:
+           progress: Callable[[FeedOutcome], None] | None = None,
+           parse_workers: int | None = None) -> IngestSummary:
     """Fetch, parse and store the due feeds (or every enabled one of ``names`` when ``force``).
     Per-feed failures are recorded in the fetch log and feed health, never raised; results are
-    stored as they arrive, so memory holds only the bodies in flight."""
+    stored as they arrive, so memory holds only the bodies in flight.
+
+    ``parse_workers`` processes parse beside the fetch loop (default: one for runs of
+    PARALLEL_PARSE_FROM feeds or more on a machine with several cores, else parsing is inline)."""
     run_id = (run_id or uuid.uuid4().hex[:16])[:64]
     started = clock()
     targets = due_feeds(store, names, now=started, force=force)
@@ -372,18 +388,39 @@ def ingest(store: Store, settings: Settings, *, names: Sequence[str] | None = No
     reqs = [FetchRequest(key=r["name"], url=r["url"], etag=r["etag"], last_modified=r["last_modified"])
             for r in targets]
     summary = IngestSummary(run_id=run_id)
-    try:
-        for batch in iter_fetch_batches(reqs, settings.http, transport=transport, max_batch=32):
-            for outcome in process_results(store, [(by_name[r.key], r) for r in batch], settings, run_id, clock()):
+    if parse_workers is None:
+        parse_workers = 1 if len(reqs) >= PARALLEL_PARSE_FROM and (os.cpu_count() or 1) > 1 else 0
+    pool = ParserPool(parse_workers)
+    waiting: deque[tuple[list[tuple[dict[str, Any], FetchResult]], list[PendingParse | None], datetime]] = deque()
+
+    def store_ready(block: bool) -> None:
+        while waiting and (block or all(j is None or j.done() for j in waiting[0][1])):
+            pairs, jobs, now = waiting.popleft()
+            for outcome in process_results(store, pairs, settings, run_id, now, jobs):
                 summary.outcomes.append(outcome)
                 if progress:
                     progress(outcome)
+
+    def consume(batch: list[FetchResult]) -> None:
+        now = clock()
+        pairs = [(by_name[r.key], r) for r in batch]
+        jobs = [pool.submit(r.content, r.headers, now, r.final_url or r.url) if _needs_parsing(r) else None
+                for r in batch]
+        waiting.append((pairs, jobs, now))
+        store_ready(block=len(waiting) > 4)  # a bound on parsed-but-unstored batches
+
+    try:
+        fetch_each(reqs, settings.http, consume, transport=transport)
+        store_ready(block=True)
+        pool.close(wait=True)
     except StoreError:
         raise
     except Exception as e:
         if type(e).__module__.startswith("sqlalchemy"):
             raise StoreError(f"ingestion could not write to the store: {e}") from e
         raise
+    finally:
+        pool.close()
     return summary
 
 

@@ -16,8 +16,11 @@ import calendar
 import hashlib
 import io
 import json
+import multiprocessing
 import re
 from collections.abc import Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -312,3 +315,63 @@ def _unique_keys(built: list[ParsedItem]) -> list[ParsedItem]:
             unique.append(item)
     return [replace(it, item_key=f"{it.item_key}#{it.content_hash[:16]}") if len(hashes[it.item_key]) > 1 else it
             for it in unique]
+
+
+# --------------------------------------------------------------------------- parsing beside the fetch loop
+
+ParseOutcome = tuple[ParsedFeed | None, tuple[str, str] | None]  # (feed, None) or (None, (message, reason))
+
+
+def parse_outcome(content: bytes, headers: Mapping[str, str], fetched_at: datetime, url: str | None) -> ParseOutcome:
+    """:func:`parse_feed` with its error as data (exceptions with keyword state do not pickle whole)."""
+    try:
+        return parse_feed(content, headers, fetched_at=fetched_at, url=url), None
+    except FeedParseError as e:
+        return None, (str(e), e.reason)
+
+
+class PendingParse:
+    """A parse running in a worker process (or already done inline)."""
+
+    def __init__(self, args: tuple[bytes, Mapping[str, str], datetime, str | None],
+                 future: Future[ParseOutcome] | None) -> None:
+        self._args, self._future = args, future
+        self._outcome: ParseOutcome | None = None if future is not None else parse_outcome(*args)
+
+    def done(self) -> bool:
+        return self._future is None or self._future.done()
+
+    def result(self) -> ParseOutcome:
+        if self._outcome is None:
+            assert self._future is not None
+            try:
+                self._outcome = self._future.result()
+            except (BrokenProcessPool, OSError, RuntimeError):  # a worker died: parse here instead
+                self._outcome = parse_outcome(*self._args)
+        return self._outcome
+
+
+class ParserPool:
+    """Parses feeds in worker processes, so parsing runs beside fetching and storing instead of
+    taking turns with them; with no workers, or when processes cannot be started (e.g. inside a
+    daemonic worker), it parses inline."""
+
+    def __init__(self, workers: int) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        if workers > 0:
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def submit(self, content: bytes, headers: Mapping[str, str], fetched_at: datetime,
+               url: str | None) -> PendingParse:
+        args = (content, dict(headers), fetched_at, url)
+        if self._pool is not None:
+            try:
+                return PendingParse(args, self._pool.submit(parse_outcome, *args))
+            except (BrokenProcessPool, OSError, RuntimeError, AssertionError):
+                self.close()
+        return PendingParse(args, None)
+
+    def close(self, wait: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=True)
+            self._pool = None

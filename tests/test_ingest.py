@@ -316,3 +316,15 @@ def test_cli_feeds_check_probes_every_feed(cli_env: dict[str, str]) -> None:
     rows = {r["feed"]: r for r in map(json.loads, out.stdout.splitlines())}
     assert rows["good"]["status"] == "ok" and rows["good"]["items"] == 2 and rows["good"]["encoding"] == "utf-8"
     assert rows["bad"]["status"] == "error" and rows["bad"]["http"] == 500
+
+
+def test_parsing_in_a_worker_process_stores_the_same_items(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/a").respond_with_data((DATA / "html_heavy.rss").read_bytes())
+    server.expect_request("/b").respond_with_data(b"<html>not a feed</html>", content_type="text/html")
+    add_feeds(store, server, "/a", "/b")
+    summary = ingest(store, settings(), force=True, parse_workers=1)
+    by_feed = {o.feed: o for o in summary.outcomes}
+    assert by_feed["a"].items_new == 2 and by_feed["b"].reason == "not_a_feed"
+    with store.read() as conn:
+        titles = sorted(conn.execute(select(items.c.title)).scalars())
+    assert titles == ["Escaped twice", "Prices soar by 5 % & more"]
