@@ -44,10 +44,7 @@ if [[ -z "${MONITOR_FEEDS:-}" ]]; then
   echo "» demo mode: feeds from $MONITOR_DEMO_BASE, store under $MONITOR_DATA_DIR"
 fi
 
-echo "» preparing Airflow's metadata database in $AIRFLOW_HOME …"
-airflow db migrate >/dev/null
-airflow pools set feed_fetch "${MONITOR_FEED_FETCH_SLOTS:-4}" "Concurrent feed fetch tasks (politeness towards publishers)" >/dev/null
-
+echo "» starting airflow standalone (AIRFLOW_HOME=$AIRFLOW_HOME); it migrates its database first …"
 airflow standalone &
 pids+=($!)
 
@@ -59,6 +56,9 @@ urllib.request.urlopen(sys.argv[1], timeout=2)
 PY
   sleep 1
 done
+
+# The fetch tasks run in this pool (politeness towards publishers); tasks wait until it exists.
+airflow pools set feed_fetch "${MONITOR_FEED_FETCH_SLOTS:-4}" "Concurrent feed fetch tasks" >/dev/null
 
 passwords="$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated"
 cat <<MSG

@@ -96,7 +96,9 @@ def standalone(tmp_path_factory: pytest.TempPathFactory, demo_base_url: str) -> 
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def browser(standalone: dict[str, Any]) -> Iterator[Any]:
+    # After `standalone`: Playwright's sync API keeps an event loop running in this thread, and the
+    # demo cycle that fills the store uses asyncio.run() for fetching.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

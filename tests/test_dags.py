@@ -134,6 +134,14 @@ def test_ingest_run_fetches_every_demo_feed_and_stores_items(dagbag: Any, demo_s
         run_ids = {r[0] for r in conn.execute(select(fetch_log.c.run_id))}
     assert statuses == {"ok"}
     assert run_ids == {dr.run_id}
+    labels = [ti.rendered_map_index for ti in dr.get_task_instances() if ti.task_id == "fetch"]
+    assert labels and all(label and label.endswith(")") for label in labels)  # "first … last (n)"
+
+
+@pytest.mark.airflow
+def test_analyze_run_with_nothing_pending_succeeds(dagbag: Any, demo_settings: Settings, store: Store) -> None:
+    assert _run(dagbag, "monitor_analyze").state == "success"
+    assert _count(store, narratives) == 0
 
 
 @pytest.mark.airflow
