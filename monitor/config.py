@@ -138,7 +138,7 @@ class MatchingSettings(_Model):
     passage_min_words: int = Field(default=12, ge=1, description="a lone shared passage needs this many words")
     passage_max_items: int = Field(default=50, ge=2, description="passages in more items are boilerplate")
     crosslingual: bool = Field(default=True, description="link translations by shared evidence")
-    crosslingual_threshold: float = Field(default=0.3, ge=0, le=1)
+    crosslingual_threshold: float = Field(default=0.2, ge=0, le=1)
     crosslingual_min_shared: int = Field(default=3, ge=1)
     crosslingual_max_df: float = Field(default=0.05, gt=0, le=1,
                                        description="ignore evidence carried by more than this share of items")
@@ -248,6 +248,28 @@ class DigestSettings(_Model):
         return None if v is None or not v.strip() else _address(v)
 
 
+class CoordinationSettings(_Model):
+    """Coordinated publishing (monitor.coordination): outlets that keep publishing near-identical
+    text within minutes of each other. Declared syndication is marked, not flagged."""
+
+    window_minutes: int = Field(default=60, ge=1, description="near-identical texts this close count")
+    min_shared: int = Field(default=3, ge=1, description="a pair needs this many shared narratives...")
+    lookback_days: int = Field(default=30, ge=1, description="...within this many days")
+    wire_agencies: list[str] = Field(default_factory=lambda: ["AP", "Associated Press", "Reuters", "AFP",
+                                                              "Agence France-Presse", "dpa"],
+                                     description="credited agencies: copies of their copy are syndication")
+    owners: dict[str, str] = Field(default_factory=dict, description="outlet -> owner (same owner: syndication)")
+
+
+class BlindSpotSettings(_Model):
+    """What a digest lists under "What we could not see" (monitor.blindspots)."""
+
+    silent_factor: float = Field(default=4.0, gt=1, description="silent for this many times its usual gap...")
+    min_silent_hours: int = Field(default=24, ge=1, description="...and at least this many hours")
+    min_lang_confidence: float = Field(default=0.5, ge=0, le=1, description="below: language uncertain")
+    min_words: int = Field(default=25, ge=1, description="items with fewer words are too short to match")
+
+
 class Settings(_Model):
     """Everything monitor reads from configuration."""
 
@@ -263,6 +285,8 @@ class Settings(_Model):
     alerts: AlertRules = Field(default_factory=AlertRules)
     digest: DigestSettings = Field(default_factory=DigestSettings)
     fulltext: FulltextSettings = Field(default_factory=FulltextSettings)
+    coordination: CoordinationSettings = Field(default_factory=CoordinationSettings)
+    blind_spots: BlindSpotSettings = Field(default_factory=BlindSpotSettings)
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file under ``data_dir``."""
