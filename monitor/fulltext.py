@@ -357,16 +357,18 @@ def store_round(store: Store, fetched: Sequence[Fetched], settings: FulltextSett
                 summary: ExtractSummary) -> None:
     """Record one round's outcomes in one transaction; deferred candidates are not recorded."""
     version = extractor_version()
+    recorded: list[tuple[Fetched, dict[str, Any], bool]] = []
+    for f in fetched:  # extract before taking the write lock (SQLite has one writer at a time)
+        if f.skipped == "deferred":
+            summary.deferred += 1
+            summary.outcomes.append({"id": f.candidate.item_id, "url": f.candidate.url, "status": "deferred"})
+            continue
+        if f.result is not None:
+            summary.fetched += 1
+        recorded.append((f, *page_row(f, settings, now, version)))
     with store.write() as conn:
-        for f in fetched:
+        for f, row, usable in recorded:
             c = f.candidate
-            if f.skipped == "deferred":
-                summary.deferred += 1
-                summary.outcomes.append({"id": c.item_id, "url": c.url, "status": "deferred"})
-                continue
-            row, usable = page_row(f, settings, now, version)
-            if f.result is not None:
-                summary.fetched += 1
             if usable:
                 row.update(used=True, feed_content=c.content)
             if not insert_ignore(conn, pages, [row], ["item_id"]):
