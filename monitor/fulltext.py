@@ -229,6 +229,7 @@ class Fetched:
     candidate: PageCandidate
     result: FetchResult | None
     skipped: str | None = None  # robots_disallowed | deferred
+    note: str = ""  # e.g. why robots.txt refused (unreachable, ...)
 
 
 def _host(url: str) -> str:
@@ -271,7 +272,7 @@ def polite_fetch(candidates: Sequence[PageCandidate], settings: Settings, *,
             while q and taken < ft.per_host_concurrency:
                 c = q.popleft()
                 if robots is not None and not robots.allows(c.url):
-                    skipped.append(Fetched(c, None, "robots_disallowed"))
+                    skipped.append(Fetched(c, None, "robots_disallowed", robots.rules(c.url).note))
                     continue
                 batch.append((h, c))
                 taken += 1
@@ -338,7 +339,7 @@ def page_row(f: Fetched, settings: FulltextSettings, now: datetime, version: str
                            "lang_hint": None, "extractor": None, "extractor_version": None, "flag": "none",
                            "used": False, "feed_content": None, "error": None, "reason": None}
     if res is None:  # refused by robots.txt
-        row.update(error="disallowed by robots.txt", reason="robots_disallowed")
+        row.update(error="disallowed by robots.txt" + (f" ({f.note})" if f.note else ""), reason="robots_disallowed")
         return row, False
     row.update(final_url=res.final_url, http_status=res.status)
     if not res.ok:

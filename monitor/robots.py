@@ -49,6 +49,10 @@ def rules_from_result(res: FetchResult, agent: str) -> HostRules:
         return HostRules(parser=parser, crawl_delay=float(delay) if delay is not None else None)
     if res.status is not None and 400 <= res.status < 500 and res.status != 429:
         return HostRules(allow_all=True, note=f"no robots.txt (HTTP {res.status})")
+    if res.reason in ("blocked_address", "bad_url"):
+        # Our own rules refused the request: the page request will be refused the same way, and
+        # recorded with that reason rather than as a robots.txt refusal.
+        return HostRules(allow_all=True, note=f"robots.txt not requested: {res.error}")
     return HostRules(disallow_all=True, note=f"robots.txt unreachable: {res.error or res.status}")
 
 

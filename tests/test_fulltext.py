@@ -62,6 +62,7 @@ class Hit:
     path: str
     start: float
     end: float
+    user_agent: str = ""
 
 
 @dataclass
@@ -99,7 +100,8 @@ def _handler(site: Site) -> type[http.server.BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
             with site.lock:
-                site.hits.append(Hit(self.headers.get("Host", ""), self.path, start, time.monotonic()))
+                site.hits.append(Hit(self.headers.get("Host", ""), self.path, start, time.monotonic(),
+                                     self.headers.get("User-Agent", "")))
 
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -287,6 +289,7 @@ def test_robots_txt_that_cannot_be_fetched_means_no_page_of_that_host(store: Sto
     settings = settings_for()
     summary = extract_pending(store, settings, configured=ingest_teasers(store, site, [("a", "A", link)], settings))
     assert "/news/a.html" not in site.paths() and summary.robots_disallowed == 1
+    assert "unreachable" in stored(store)["a"]["page_error"]
 
 
 def test_one_request_per_host_at_a_time_spaced_by_the_per_host_delay(store: Store,
@@ -396,3 +399,39 @@ def test_never_fetches_nothing_and_always_fetches_even_long_feed_texts(store: St
 ])
 def test_auto_mode_wants_the_page_for_short_or_cut_off_feed_texts(text: str, teaser: bool) -> None:
     assert is_teaser(text, FulltextSettings()) is teaser
+
+
+# --------------------------------------------------------------------------- the feed client's rules apply
+
+def test_pages_are_fetched_with_the_feed_clients_user_agent(store: Store, sites: tuple[Site, Site]) -> None:
+    site, _ = sites
+    link = site.add("/news/a.html", Fixture.load(DATA / "pages" / "en-harbour-flood.html").served())
+    settings = settings_for()
+    extract_pending(store, settings, configured=ingest_teasers(store, site, [("a", "A", link)], settings))
+    agents = {h.path: h.user_agent for h in site.hits}
+    assert agents["/robots.txt"] == agents["/news/a.html"] == settings.http.user_agent
+
+
+def test_the_ssrf_guard_refuses_article_urls_on_private_addresses(store: Store, sites: tuple[Site, Site]) -> None:
+    site, _ = sites
+    link = site.add("/news/a.html", Fixture.load(DATA / "pages" / "en-harbour-flood.html").served())
+    settings = settings_for()
+    configured = ingest_teasers(store, site, [("a", "A", link)], settings)
+    guarded = settings.model_copy(update={"http": settings.http.model_copy(update={"allow_private_networks": False})})
+    extract_pending(store, guarded, configured=configured)
+    assert "/news/a.html" not in site.paths()
+    row = stored(store)["a"]
+    assert row["page_reason"] == "blocked_address" and row["text_source"] == "feed"
+
+
+def test_a_page_over_the_size_cap_is_refused_and_the_item_keeps_its_feed_text(store: Store,
+                                                                              sites: tuple[Site, Site]) -> None:
+    site, _ = sites
+    page = Fixture.load(DATA / "pages" / "en-harbour-flood.html").served()
+    link = site.add("/news/huge.html", page + b"<!--" + b"x" * 200_000 + b"-->")
+    settings = settings_for()
+    configured = ingest_teasers(store, site, [("h", "H", link)], settings)
+    capped = settings.model_copy(update={"http": settings.http.model_copy(update={"max_bytes": 100_000})})
+    extract_pending(store, capped, configured=configured)
+    row = stored(store)["h"]
+    assert row["page_reason"] == "too_large" and row["text_source"] == "feed"
