@@ -167,9 +167,9 @@ t1, c1 = time.perf_counter(), cpu()
 with store.read() as conn:  # every fast feed now holds an ETag its server answers with 304
     cached = [r[0] for r in conn.execute(feeds.select().with_only_columns(feeds.c.name)
                                          .where(feeds.c.etag.is_not(None), feeds.c.name.in_(job["fast"])))]
-t2 = time.perf_counter()
+t2, c2 = time.perf_counter(), cpu()
 again = ingest(store, settings, names=cached, force=True)
-t3 = time.perf_counter()
+t3, c3 = time.perf_counter(), cpu()
 statuses = {}
 for o in run.outcomes:
     statuses[o.status] = statuses.get(o.status, 0) + 1
@@ -178,7 +178,7 @@ print(json.dumps({
     "statuses": statuses,
     "items_new": run.items_new, "reasons": sorted({o.reason for o in run.outcomes if o.status == "error"}),
     "not_modified_feeds": sum(1 for o in again.outcomes if o.status == "not_modified"),
-    "not_modified_seconds": t3 - t2,
+    "not_modified_seconds": t3 - t2, "not_modified_cpu_seconds": c3 - c2,
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "child_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
 }))
@@ -258,15 +258,16 @@ def report(results: dict[str, dict[str, Any]], n: int, hosts: int, load_before: 
     from monitor.config import HttpSettings
 
     d = HttpSettings()
+
     def row(label: str, r: dict[str, Any]) -> str:
         rate = r["not_modified_feeds"] / r["not_modified_seconds"] if r["not_modified_seconds"] else 0.0
         st = r["statuses"]
         kid = r.get("child_peak_rss_mb", 0.0)
         mem = f"{r['peak_rss_mb']:.0f} MB" + (f" + {kid:.0f} MB parser" if kid else "")
+        per_cpu = r["not_modified_feeds"] / max(r["not_modified_cpu_seconds"], 1e-9)
         return (f"| {label} | {r['seconds']:.1f} s | {r['cpu_seconds']:.1f} s | {mem} "
-                f"| {rate:.0f} feeds/s "
-                f"({r['not_modified_feeds']} feeds) | {st.get('ok', 0)} / {st.get('not_modified', 0)} / "
-                f"{st.get('error', 0)} | {r['items_new']} |")
+                f"| {rate:.0f} feeds/s ({r['not_modified_feeds']} feeds; {per_cpu:.0f} per CPU-second) "
+                f"| {st.get('ok', 0)} / {st.get('not_modified', 0)} / {st.get('error', 0)} | {r['items_new']} |")
 
     lines = [
         f"{n} feeds served by a local asyncio server (separate process) on {hosts} loopback addresses: "
