@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "cmd_narratives",
     "cmd_figures_report",
     "cmd_digest",
+    "cmd_coordination",
+    "cmd_review",
 )
 
 app = typer.Typer(

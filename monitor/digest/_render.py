@@ -119,8 +119,10 @@ def _subject(settings: DigestSettings, sub: Subscription, period: Period, cards:
 
 def render_digest(settings: DigestSettings, sub: Subscription, period: Period, cards: Sequence[dict[str, Any]],
                   alert_ids: Sequence[int], now: datetime,
-                  envs: tuple[Environment, Environment] | None = None) -> RenderedDigest:
-    """Render ``cards`` for ``sub`` into a multipart/alternative message (text first, then HTML)."""
+                  envs: tuple[Environment, Environment] | None = None,
+                  sections: dict[str, Any] | None = None) -> RenderedDigest:
+    """Render ``cards`` for ``sub`` into a multipart/alternative message (text first, then HTML).
+    ``sections``: the coordination groups and blind spots of the period (None: not shown)."""
     html_env, text_env = envs or environments()
     shown = [{**c, "timeline": timeline(c["times"], sub.timezone)} for c in cards[:sub.max_alerts]]
     severities = Counter(c["severity"] for c in cards)
@@ -128,7 +130,8 @@ def render_digest(settings: DigestSettings, sub: Subscription, period: Period, c
     ctx = {"subject": subject, "period": period, "sub": sub, "tz": sub.timezone, "cards": shown,
            "more": list(cards[sub.max_alerts:]), "total": len(cards), "generated": now,
            "severity_counts": [(s, severities[s]) for s in ("high", "medium", "low", "info") if severities[s]],
-           "colors": SEVERITY_COLORS, "bar_max": BAR_MAX_PX}
+           "colors": SEVERITY_COLORS, "bar_max": BAR_MAX_PX,
+           "coordination": (sections or {}).get("coordination"), "blind_spots": (sections or {}).get("blind_spots")}
     html = html_env.get_template("digest.html.j2").render(**ctx)
     text = text_env.get_template("digest.txt.j2").render(**ctx)
     msg = EmailMessage()

@@ -30,7 +30,7 @@ from jinja2 import Environment
 from sqlalchemy import Connection, select, update
 
 from monitor.alerts import severity_rank
-from monitor.config import DigestSettings, Subscription
+from monitor.config import BlindSpotSettings, CoordinationSettings, DigestSettings, Subscription
 from monitor.digest._deliver import Sender, smtp_sender
 from monitor.digest._explain import build_cards
 from monitor.digest._periods import Period, current_period, period_from_key
@@ -98,6 +98,9 @@ class _Run:
         self.store, self.settings, self.now, self.out_dir = store, settings, now, out_dir
         self._sender = sender
         self.envs: tuple[Environment, Environment] = environments()
+        self.coordination = CoordinationSettings()
+        self.blind_spot_settings = BlindSpotSettings()
+        self._sections: dict[str, Any] | None = None
 
     def sender(self) -> Sender:
         if self._sender is None:
@@ -109,7 +112,19 @@ class _Run:
         with self.store.read() as conn:
             cards = select_cards(conn, self.settings, sub, self.now, only_ids)
         ids = sorted({i for c in cards for i in c["alert_ids"]}) if only_ids is None else sorted(only_ids)
-        return render_digest(self.settings, sub, period, cards, ids, self.now, self.envs)
+        return render_digest(self.settings, sub, period, cards, ids, self.now, self.envs, self.sections())
+
+    def sections(self) -> dict[str, Any]:
+        """Coordination groups and blind spots since the oldest alert a digest may carry: the same
+        for every recipient of the run, so computed once."""
+        if self._sections is None:
+            from monitor import blindspots, coordination
+
+            since = self.now - timedelta(days=self.settings.lookback_days)
+            self._sections = {
+                "coordination": coordination.digest_section(self.store, self.coordination, clock=lambda: self.now),
+                "blind_spots": blindspots.digest_section(self.store, self.blind_spot_settings, since, self.now)}
+        return self._sections
 
     def result(self, digest: RenderedDigest, status: str, **extra: Any) -> dict[str, Any]:
         out: dict[str, Any] = {"recipient": digest.recipient, "period": digest.period.key, "alerts": digest.cards,
@@ -205,7 +220,8 @@ class _Run:
 
 def run_digests(store: Store, digest_settings: DigestSettings, *, out_dir: Path | None = None, send: bool = False,
                 sender: Sender | None = None, clock: Clock = utcnow,
-                raise_on_failure: bool = False) -> list[dict[str, Any]]:
+                raise_on_failure: bool = False, coordination: CoordinationSettings | None = None,
+                blind_spots: BlindSpotSettings | None = None) -> list[dict[str, Any]]:
     """Render (and with ``send``, deliver) each subscription's digest for its current period.
 
     Returns one dict per digest: recipient, period, alerts (cards), alert_ids, status (rendered |
@@ -216,6 +232,8 @@ def run_digests(store: Store, digest_settings: DigestSettings, *, out_dir: Path 
     every recipient has been tried.
     """
     run = _Run(store, digest_settings, as_utc(clock()), out_dir, sender)
+    run.coordination = coordination or run.coordination
+    run.blind_spot_settings = blind_spots or run.blind_spot_settings
     results: list[dict[str, Any]] = []
     for sub in digest_settings.subscriptions:
         results.extend(run.send(sub) if send else [run.preview(sub)])

@@ -1,0 +1,66 @@
+"""CLI: ``monitor coordination`` — outlets that repeatedly publish near-identical text within
+minutes of each other (pairs and groups), as a table, JSON, or GraphML for Gephi."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from monitor.cli.common import open_cli_store, settings_from
+
+
+def coordination_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON document instead of tables.")] = False,
+    graphml: Annotated[Path | None, typer.Option("--graphml", metavar="FILE",
+                                                  help="Also write the network as GraphML (Gephi).")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list pairs below the flagging threshold.")] = False,
+) -> None:
+    """Show the coordination network: outlet pairs with shared near-identical texts, median lag,
+    examples, and the groups they form. Declared syndication is marked, not flagged."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from monitor.coordination import coordination_network, to_graphml
+
+    settings = settings_from(ctx)
+    store = open_cli_store(settings)
+    try:
+        network = coordination_network(store, settings.coordination)
+    finally:
+        store.close()
+    if graphml is not None:
+        graphml.write_text(to_graphml(network), encoding="utf-8")
+    if as_json:
+        typer.echo(json.dumps(network.as_dict(), ensure_ascii=False))
+        return
+    con = Console()
+    s = network.settings
+    con.print(f"coordination since {network.since[:10]}: near-identical texts within {s['window_minutes']} min, "
+              f"flagged from {s['min_shared']} shared narratives")
+    groups = Table(title=f"groups ({len(network.groups)})")
+    for col in ("outlets", "occasions", "median lag (min)", "examples"):
+        groups.add_column(col)
+    for g in network.groups:
+        groups.add_row(", ".join(g["outlets"]), str(g["occasions"]), f"{g['median_lag_minutes']:g}",
+                       "; ".join(t[:50] for t in g["examples"][:3]))
+    con.print(groups)
+    pairs = Table(title="pairs")
+    for col in ("outlet", "outlet", "shared", "median lag (min)", "status", "example"):
+        pairs.add_column(col)
+    for p in network.pairs:
+        if not (p.flagged or show_all or p.declared):
+            continue
+        status = "flagged" if p.flagged else f"declared ({p.declared})" if p.declared else "below threshold"
+        example = p.occasions[0].title[:50] if p.occasions else ""
+        pairs.add_row(p.outlets[0], p.outlets[1], str(p.count), f"{p.median_lag_minutes:g}", status, example)
+    con.print(pairs)
+    if graphml is not None:
+        con.print(f"GraphML written to {graphml}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("coordination", rich_help_panel="Inspect")(coordination_command)
