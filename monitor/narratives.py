@@ -24,10 +24,10 @@ def narrative_id(feed_name: str, item_key: str) -> str:
     return "N" + hashlib.sha1(f"{feed_name}\x00{item_key}".encode()).hexdigest()[:12]
 
 
-def _founding_key(conn: Connection, item_id: int) -> tuple[str, str]:
-    row = conn.execute(select(feeds.c.name, items.c.item_key).join(feeds, feeds.c.id == items.c.feed_id)
-                       .where(items.c.id == item_id)).one()
-    return row[0], row[1]
+def _founding_key(conn: Connection, item_id: int) -> tuple[datetime, str, str]:
+    row = conn.execute(select(items.c.published_at, feeds.c.name, items.c.item_key)
+                       .join(feeds, feeds.c.id == items.c.feed_id).where(items.c.id == item_id)).one()
+    return as_utc(row[0]), row[1], row[2]
 
 
 def _membership(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
@@ -71,7 +71,11 @@ def update_narratives(store: Store, ids: Sequence[int] | None = None, *, clock: 
             a, b = member.get(older), member.get(newer)
             ev: dict[str, Any] = {"method": method, "score": score, **(evidence or {})}
             if a is None and b is None:
-                feed_name, key = _founding_key(conn, older)
+                # The founder is the earlier publication, not the lower row id: ids follow the
+                # order feeds happened to arrive in, and the id must be the same in every store.
+                keys = {i: _founding_key(conn, i) for i in (older, newer)}
+                older, newer = sorted(keys, key=keys.__getitem__)
+                _, feed_name, key = keys[older]
                 nid = narrative_id(feed_name, key)
                 insert_ignore(conn, narratives, [{
                     "id": nid, "origin_item_id": older, "title": "", "first_seen": now, "last_seen": now,
