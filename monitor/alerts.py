@@ -348,10 +348,15 @@ def _existing_levels(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple
     return got
 
 
-def evaluate_alerts(store: Store, rules: AlertRules, *, clock: Clock = utcnow) -> int:
+def evaluate_alerts(store: Store, rules: AlertRules, *, clock: Clock = utcnow,
+                    provenance: dict[str, Any] | None = None) -> int:
     """Store an alert for every rule that fired and has not been stored at this level yet.
-    Returns the number of new alerts (updates included)."""
+    Returns the number of new alerts (updates included). Each alert's evidence records the rules
+    that fired it and ``provenance`` (config version and matching thresholds, monitor.review), so a
+    past alert can be explained and reproduced."""
     now = as_utc(clock())
+    config = {**(provenance or {}), "alert_rules": rules.model_dump(exclude={
+        "watch_keywords", "watch_entities", "watch_outlets", "watch_figures"})}
     with store.read() as conn:
         found = (narrative_candidates(conn, rules, now) + figure_candidates(conn, rules, now)
                  + watch_candidates(conn, rules, now))
@@ -363,6 +368,7 @@ def evaluate_alerts(store: Store, rules: AlertRules, *, clock: Clock = utcnow) -
             continue  # already alerted at this level or higher: a stable or shrinking spread is not news
         if previous is not None:
             c.evidence["update_of_level"] = previous
+        c.evidence["config"] = config
         rows.append(c.row(now))
     with store.write() as conn:
         return insert_ignore(conn, alerts, rows, ["kind", "subject", "level"])

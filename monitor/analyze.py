@@ -91,12 +91,14 @@ def analyze_pending(store: Store, settings: Settings, *, identifier: LanguageIde
                     progress: Callable[[str, int], None] | None = None) -> AnalyzeSummary:
     """Run every analysis step over all pending items. Safe to re-run at any point."""
     from monitor import alerts, figure_registry, matching, narratives
+    from monitor.review import config_provenance
 
     batches = pending_batches(store, settings.matching.batch_size, limit)
     all_ids = [i for b in batches for i in b]
     summary = AnalyzeSummary(items=len(all_ids))
     if not all_ids:
-        summary.alerts = alerts.evaluate_alerts(store, settings.alerts, clock=clock)
+        summary.alerts = alerts.evaluate_alerts(store, settings.alerts, clock=clock,
+                                                provenance=config_provenance(settings))
         return summary
     identifier = identifier or language_identifier(settings)
     fp = matching.fingerprinter_for(settings.matching)
@@ -114,5 +116,5 @@ def analyze_pending(store: Store, settings: Settings, *, identifier: LanguageIde
     summary.figure_groups = figure_registry.update_registry(store, all_ids, clock=clock)
     for batch in batches:
         mark_analyzed(store, batch, clock=clock)
-    summary.alerts = alerts.evaluate_alerts(store, settings.alerts, clock=clock)
+    summary.alerts = alerts.evaluate_alerts(store, settings.alerts, clock=clock, provenance=config_provenance(settings))
     return summary

@@ -287,6 +287,8 @@ class Settings(_Model):
     fulltext: FulltextSettings = Field(default_factory=FulltextSettings)
     coordination: CoordinationSettings = Field(default_factory=CoordinationSettings)
     blind_spots: BlindSpotSettings = Field(default_factory=BlindSpotSettings)
+    thresholds_version: str = Field(default="2026-11-25.1", min_length=1, max_length=64,
+                                    description="bump when matching or alert thresholds change; every alert records it")
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file under ``data_dir``."""

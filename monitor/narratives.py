@@ -111,6 +111,9 @@ def update_narratives(store: Store, ids: Sequence[int] | None = None, *, clock: 
                 touched.add(keep)
                 merged += 1
         refresh_stats(conn, sorted(touched), now)
+        from monitor.review import enforce_labels  # analysts' labels beat matches: a rejected match stays split
+
+        enforce_labels(conn, now)
         total = conn.execute(select(func.count()).select_from(narratives)).scalar_one()
     return {"created": created, "joined": joined, "merged": merged, "narratives": int(total)}
 
