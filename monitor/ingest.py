@@ -393,8 +393,9 @@ def ingest(store: Store, settings: Settings, *, names: Sequence[str] | None = No
     pool = ParserPool(parse_workers)
     waiting: deque[tuple[list[tuple[dict[str, Any], FetchResult]], list[PendingParse | None], datetime]] = deque()
 
-    def store_ready(block: bool) -> None:
-        while waiting and (block or all(j is None or j.done() for j in waiting[0][1])):
+    def store_ready(limit: int) -> None:
+        """Store the finished batches at the head; wait for more while over ``limit`` batches."""
+        while waiting and (len(waiting) > limit or all(j is None or j.done() for j in waiting[0][1])):
             pairs, jobs, now = waiting.popleft()
             for outcome in process_results(store, pairs, settings, run_id, now, jobs):
                 summary.outcomes.append(outcome)
@@ -407,11 +408,11 @@ def ingest(store: Store, settings: Settings, *, names: Sequence[str] | None = No
         jobs = [pool.submit(r.content, r.headers, now, r.final_url or r.url) if _needs_parsing(r) else None
                 for r in batch]
         waiting.append((pairs, jobs, now))
-        store_ready(block=len(waiting) > 4)  # a bound on parsed-but-unstored batches
+        store_ready(limit=16)  # a bound on fetched-but-unstored batches (their bodies stay in memory)
 
     try:
         fetch_each(reqs, settings.http, consume, transport=transport)
-        store_ready(block=True)
+        store_ready(limit=0)
         pool.close(wait=True)
     except StoreError:
         raise
