@@ -31,7 +31,12 @@ Every step is idempotent, so a retried task or a re-run changes nothing. Publish
 """
 
 
-@dag(dag_id="monitor_analyze", schedule=[ITEMS_ASSET], doc_md=DOC, **dag_defaults(timeout_minutes=60))
+@dag(
+    dag_id="monitor_analyze",
+    schedule=[ITEMS_ASSET],
+    doc_md=DOC,
+    **dag_defaults(timeout_minutes=60, tags=("analysis", "narratives", "figures")),
+)
 def monitor_analyze() -> None:
     @task
     def plan() -> list[list[int]]:

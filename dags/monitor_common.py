@@ -45,13 +45,13 @@ def _failure_notifiers() -> list[Any]:
     )]
 
 
-def dag_defaults(*, timeout_minutes: int, retries: int = 3) -> dict[str, Any]:
+def dag_defaults(*, timeout_minutes: int, tags: tuple[str, ...] = (), retries: int = 3) -> dict[str, Any]:
     """Keyword arguments every monitor DAG shares (pass with ``**``)."""
     return {
         "start_date": START_DATE,
         "catchup": False,
         "max_active_runs": 1,
-        "tags": ["monitor"],
+        "tags": ["monitor", *tags],
         "on_failure_callback": _failure_notifiers(),
         "default_args": {
             "owner": "monitor",

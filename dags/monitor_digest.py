@@ -36,7 +36,7 @@ fails the task (so Airflow retries it) without resending to the others.
     doc_md=DOC,
     params={"send": Param(None, type=["null", "boolean"],
                           description="Deliver by SMTP; empty = the digest.send setting.")},
-    **dag_defaults(timeout_minutes=15),
+    **dag_defaults(timeout_minutes=15, tags=("digest", "email")),
 )
 def monitor_digest() -> None:
     @task

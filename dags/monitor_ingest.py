@@ -41,7 +41,7 @@ Only feed names and counts travel through XCom. Re-running changes nothing alrea
         "force": Param(False, type="boolean", description="Fetch every enabled feed, not only the due ones."),
         "feeds_per_batch": Param(10, type="integer", minimum=1, description="Feeds per mapped fetch task."),
     },
-    **dag_defaults(timeout_minutes=20),
+    **dag_defaults(timeout_minutes=20, tags=("ingest", "feeds")),
 )
 def monitor_ingest() -> None:
     @task

@@ -32,7 +32,7 @@ DOC = """
     schedule="@weekly",
     doc_md=DOC,
     params={"dry_run": Param(False, type="boolean", description="Count what would be pruned, delete nothing.")},
-    **dag_defaults(timeout_minutes=120, retries=2),
+    **dag_defaults(timeout_minutes=120, tags=("maintenance",), retries=2),
 )
 def monitor_maintenance() -> None:
     @task
