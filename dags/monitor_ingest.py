@@ -81,7 +81,10 @@ def monitor_ingest() -> None:
 
     @task(outlets=[ITEMS_ASSET])
     def publish(summaries: list[dict[str, Any]], pages: list[dict[str, Any]]) -> dict[str, int]:
-        summaries = list(summaries)
+        # Index the mapped results: iterating Airflow's lazy XCom sequence probes one past the end
+        # and logs a spurious "XCom not found" error.
+        summaries = [summaries[i] for i in range(len(summaries))]
+        pages = [pages[i] for i in range(len(pages))]
         keys = ("feeds", "feeds_ok", "feeds_failed", "items_new")
         totals = {key: sum(int(s[key]) for s in summaries) for key in keys}
         return {**totals, "pages_used": sum(int(p["used"]) for p in pages)}
