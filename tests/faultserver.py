@@ -41,6 +41,8 @@ class FaultServer:
         self.release = threading.Event()
         self.hits: dict[str, int] = {}
         self.stall_feeds: set[str] = set()  # healthy feeds whose body stalls until release
+        self.gate = threading.Event()
+        self.gated_feeds: set[str] = set()  # healthy feeds answered only once the gate opens
         self._lock = threading.Lock()
         outer = self
 
@@ -77,6 +79,7 @@ class FaultServer:
 
     def close(self) -> None:
         self.release.set()
+        self.gate.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -100,6 +103,8 @@ class _Handler(socketserver.BaseRequestHandler):
         try:
             if path.startswith("/feed/"):
                 name = path[len("/feed/"):].removesuffix(".xml")
+                if name in srv.gated_feeds:
+                    srv.gate.wait(60)
                 if name in srv.stall_feeds:
                     self.send(200, srv.feeds[name][:200], length=len(srv.feeds[name]))
                     srv.release.wait(60)
