@@ -6,9 +6,11 @@ the monitor DAGs can open it; everyone else gets 401/403 like the rest of Airflo
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from airflow.api_fastapi.auth.managers.models.resource_details import DagAccessEntity
 from airflow.api_fastapi.core_api.security import requires_access_dag
+from airflow.configuration import conf
 from airflow.plugins_manager import AirflowPlugin
 from fastapi import Depends
 
@@ -20,7 +22,9 @@ def _app() -> Any:
 
     # Reading the page means reading what the monitor DAG runs produced.
     allowed = Depends(requires_access_dag("GET", DagAccessEntity.RUN, param_dag_id="monitor_ingest"))
-    return create_app(ConfiguredStore(), dependencies=[allowed])
+    # Links to DAG runs must carry the UI's path prefix when Airflow is served under one.
+    base = urlsplit(conf.get("api", "base_url", fallback="") or "").path.rstrip("/")
+    return create_app(ConfiguredStore(), dependencies=[allowed], airflow_base=base)
 
 
 class MonitorNarrativesPlugin(AirflowPlugin):
