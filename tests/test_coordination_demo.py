@@ -157,3 +157,26 @@ def test_coordinated_copies_are_typed_verbatim(demo: Demo) -> None:
     pytest.fail("no narrative of exactly the three coordinated outlets")
 
 
+
+
+def test_the_planted_template_is_found_in_the_store_and_shown_in_the_digest(demo: Demo) -> None:
+    from monitor.templates_tp import store_templates
+
+    (planted,) = EXPECTED["templates"]
+    found = store_templates(demo.store)
+    (t,) = [t for t in found if len(t["outlets"]) == 3 and "jobs" in t["template"]]
+    assert sorted(t["variants"]) == sorted(tuple(v) for v in planted["members"].values())
+    feed = planted["first_use"].split(":", 1)[0]
+    assert t["first_use"]["outlet"] == OUTLET_OF[feed]
+    page = Path(demo.result.digests[0]["html"]).read_text(encoding="utf-8")
+    section = page.split('id="templates"', 1)[1].split("</td>", 1)[0]
+    assert "Murmansk Oblast" in section and "Talking-point templates" in section
+
+
+def test_templates_command_prints_json(demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    for k, v in demo.env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("MONITOR_CONFIG", raising=False)
+    res = CliRunner().invoke(app, ["templates", "--json", "--days", "100000"])
+    assert res.exit_code == 0, res.output
+    assert any(len(t["outlets"]) == 3 for t in json.loads(res.output))

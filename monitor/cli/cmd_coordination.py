@@ -1,5 +1,6 @@
 """CLI: ``monitor coordination`` — outlets that repeatedly publish near-identical text within
-minutes of each other (pairs and groups), as a table, JSON, or GraphML for Gephi."""
+minutes of each other (pairs and groups), as a table, JSON, or GraphML for Gephi — and
+``monitor templates`` (talking-point templates with their filled variants)."""
 
 from __future__ import annotations
 
@@ -62,5 +63,40 @@ def coordination_command(
         con.print(f"GraphML written to {graphml}")
 
 
+def templates_command(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", min=1, help="Items published in the last N days.")] = 30,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON document instead of a table.")] = False,
+) -> None:
+    """Show talking-point templates: sentences that recur with only figures, dates, names or places
+    swapped, with their filled variants, outlets and first use."""
+    from datetime import timedelta
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from monitor.templates_tp import store_templates
+    from monitor.timeutil import utcnow
+
+    settings = settings_from(ctx)
+    store = open_cli_store(settings)
+    try:
+        found = store_templates(store, since=utcnow() - timedelta(days=days))
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False))
+        return
+    table = Table(title=f"talking-point templates ({len(found)})")
+    for col in ("template", "variants", "outlets", "first use"):
+        table.add_column(col)
+    for t in found:
+        first = t["first_use"]
+        table.add_row(t["template"][:80], "; ".join(" / ".join(v) for v in t["variants"][:4]),
+                      ", ".join(t["outlets"]), f"{first['outlet']} {first['published'][:16]}")
+    Console().print(table)
+
+
 def register(app: typer.Typer) -> None:
     app.command("coordination", rich_help_panel="Inspect")(coordination_command)
+    app.command("templates", rich_help_panel="Inspect")(templates_command)

@@ -122,7 +122,7 @@ def render_digest(settings: DigestSettings, sub: Subscription, period: Period, c
                   envs: tuple[Environment, Environment] | None = None,
                   sections: dict[str, Any] | None = None) -> RenderedDigest:
     """Render ``cards`` for ``sub`` into a multipart/alternative message (text first, then HTML).
-    ``sections``: the coordination groups and blind spots of the period (None: not shown)."""
+    ``sections``: the coordination groups, templates and blind spots of the period (None: not shown)."""
     html_env, text_env = envs or environments()
     shown = [{**c, "timeline": timeline(c["times"], sub.timezone)} for c in cards[:sub.max_alerts]]
     severities = Counter(c["severity"] for c in cards)
@@ -131,7 +131,8 @@ def render_digest(settings: DigestSettings, sub: Subscription, period: Period, c
            "more": list(cards[sub.max_alerts:]), "total": len(cards), "generated": now,
            "severity_counts": [(s, severities[s]) for s in ("high", "medium", "low", "info") if severities[s]],
            "colors": SEVERITY_COLORS, "bar_max": BAR_MAX_PX,
-           "coordination": (sections or {}).get("coordination"), "blind_spots": (sections or {}).get("blind_spots")}
+           "coordination": (sections or {}).get("coordination"), "blind_spots": (sections or {}).get("blind_spots"),
+           "templates": (sections or {}).get("templates")}
     html = html_env.get_template("digest.html.j2").render(**ctx)
     text = text_env.get_template("digest.txt.j2").render(**ctx)
     msg = EmailMessage()

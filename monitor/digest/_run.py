@@ -115,15 +115,16 @@ class _Run:
         return render_digest(self.settings, sub, period, cards, ids, self.now, self.envs, self.sections())
 
     def sections(self) -> dict[str, Any]:
-        """Coordination groups and blind spots since the oldest alert a digest may carry: the same
-        for every recipient of the run, so computed once."""
+        """Coordination groups, talking-point templates and blind spots since the oldest alert a
+        digest may carry: the same for every recipient of the run, so computed once."""
         if self._sections is None:
-            from monitor import blindspots, coordination
+            from monitor import blindspots, coordination, templates_tp
 
             since = self.now - timedelta(days=self.settings.lookback_days)
             self._sections = {
                 "coordination": coordination.digest_section(self.store, self.coordination, clock=lambda: self.now),
-                "blind_spots": blindspots.digest_section(self.store, self.blind_spot_settings, since, self.now)}
+                "blind_spots": blindspots.digest_section(self.store, self.blind_spot_settings, since, self.now),
+                "templates": templates_tp.store_templates(self.store, since, self.now)[:10]}
         return self._sections
 
     def result(self, digest: RenderedDigest, status: str, **extra: Any) -> dict[str, Any]:
