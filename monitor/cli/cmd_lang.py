@@ -13,9 +13,10 @@ from monitor.normalize import normalize_text
 
 
 def _identifier() -> LanguageIdentifier:
-    from monitor.config import LanguageSettings
+    # The same language settings as `monitor run` ($MONITOR_CONFIG or config/monitor.yaml).
+    from monitor.config import load_settings
 
-    s = LanguageSettings()
+    s = load_settings().language
     return LanguageIdentifier(s.candidates, s.min_confidence, s.max_chars)
 
 
