@@ -77,6 +77,20 @@ for _name in COMMAND_MODULES:
     _module.register(app)
 
 
+def _click_exceptions() -> tuple[type[Exception], ...]:
+    """ClickException of click and of the copy recent Typer vendors (``typer._click``), which is
+    the one Typer raises: usage errors must exit 2 with a message, never a traceback."""
+    import importlib
+
+    found: list[type[Exception]] = []
+    for module in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            found.append(importlib.import_module(module).ClickException)
+        except (ImportError, AttributeError):
+            continue
+    return tuple(found)
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning our errors into clear messages."""
     try:
@@ -99,11 +113,9 @@ def main() -> None:
         typer.secho("aborted", err=True)
         sys.exit(1)
     except Exception as e:
-        import click
-
-        if isinstance(e, click.ClickException):
-            e.show()
-            sys.exit(e.exit_code)
+        if isinstance(e, _click_exceptions()):
+            e.show()  # type: ignore[attr-defined]
+            sys.exit(e.exit_code)  # type: ignore[attr-defined]
         raise
     sys.exit(rc if isinstance(rc, int) else 0)
 
