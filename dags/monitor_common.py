@@ -29,8 +29,12 @@ ANALYSIS_ASSET = Asset("monitor://store/analysis", extra={"produced_by": "monito
 
 
 def _failure_notifiers() -> list[Any]:
-    """An SmtpNotifier per DAG when MONITOR_AIRFLOW_ALERT_EMAIL names recipients (comma-separated);
-    it sends through the Airflow connection MONITOR_AIRFLOW_SMTP_CONN_ID (default smtp_default)."""
+    """An SmtpNotifier when MONITOR_AIRFLOW_ALERT_EMAIL names recipients (comma-separated); it
+    sends through the Airflow connection MONITOR_AIRFLOW_SMTP_CONN_ID (default smtp_default).
+
+    Attached to every task (it fires once retries are exhausted, naming the task and its log)
+    rather than to the DAG: task callbacks run in the task's own process with the real DAG,
+    and under ``dag.test()`` too, so the notification is testable end to end."""
     recipients = [r.strip() for r in os.environ.get("MONITOR_AIRFLOW_ALERT_EMAIL", "").split(",") if r.strip()]
     if not recipients:
         return []
@@ -39,9 +43,10 @@ def _failure_notifiers() -> list[Any]:
     return [SmtpNotifier(
         to=recipients,
         smtp_conn_id=os.environ.get("MONITOR_AIRFLOW_SMTP_CONN_ID", "smtp_default"),
-        subject="[monitor] {{ dag.dag_id }} failed: {{ run_id }}",
-        html_content=("<p>DAG <b>{{ dag.dag_id }}</b> run <code>{{ run_id }}</code> failed.</p>"
-                      "<p>Open the Airflow UI to see the failed task's log.</p>"),
+        subject="[monitor] {{ dag.dag_id }} failed: {{ ti.task_id }} in {{ run_id }}",
+        html_content=("<p>Task <b>{{ ti.task_id }}</b> of DAG <b>{{ dag.dag_id }}</b> failed in run "
+                      "<code>{{ run_id }}</code> after {{ ti.try_number }} tries.</p>"
+                      "<p>Log: <a href=\"{{ ti.log_url }}\">{{ ti.log_url }}</a></p>"),
     )]
 
 
@@ -52,7 +57,6 @@ def dag_defaults(*, timeout_minutes: int, tags: tuple[str, ...] = (), retries: i
         "catchup": False,
         "max_active_runs": 1,
         "tags": ["monitor", *tags],
-        "on_failure_callback": _failure_notifiers(),
         "default_args": {
             "owner": "monitor",
             "retries": retries,
@@ -61,6 +65,7 @@ def dag_defaults(*, timeout_minutes: int, tags: tuple[str, ...] = (), retries: i
             "retry_exponential_backoff": 2.0,
             "max_retry_delay": timedelta(minutes=30),
             "execution_timeout": timedelta(minutes=timeout_minutes),
+            "on_failure_callback": _failure_notifiers(),
         },
     }
 

@@ -103,7 +103,8 @@ def test_failure_notifier_is_configured_from_the_environment() -> None:
     probe = (
         "import sys; from airflow.dag_processing.dagbag import DagBag\n"
         "bag = DagBag(dag_folder=sys.argv[1])\n"
-        "cbs = {d: [type(c).__name__ for c in (bag.get_dag(d).on_failure_callback or [])] for d in bag.dag_ids}\n"
+        "cbs = {d: sorted({type(c).__name__ for t in bag.get_dag(d).tasks for c in (t.on_failure_callback or [])})"
+        " for d in bag.dag_ids}\n"
         "import json; print(json.dumps(cbs))\n"
     )
     base = {**os.environ, **airflow_env(airflow_home())}
@@ -224,3 +225,25 @@ def test_digest_run_with_send_delivers_once_through_the_airflow_smtp_connection(
         assert delivered == len(recipients) >= 1
         assert len(server.received) == delivered  # the ledger: a second run sends nothing twice
         assert server.to(recipients[0])[0]["Subject"]
+
+
+@pytest.mark.airflow
+def test_failed_run_emails_the_configured_recipients(dagbag: Any, demo_settings: Settings, store: Store, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from airflow.dag_processing.dagbag import DagBag
+
+    from tests.test_digest_support import running_smtp_server
+
+    with running_smtp_server() as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        monkeypatch.setenv("MONITOR_AIRFLOW_ALERT_EMAIL", "ops@example.org")
+        monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", json.dumps({
+            "conn_type": "smtp", "host": "127.0.0.1", "port": port, "login": None,
+            "extra": {"disable_ssl": True, "disable_tls": True, "from_email": "airflow@example.org"}}))
+        monkeypatch.setenv("MONITOR_FEEDS", str(tmp_path / "missing-feeds.yaml"))  # makes `plan` fail
+        bag = DagBag(dag_folder=str(DAGS))  # parsed again: the notifier is configured at parse time
+        dr = _run(bag, "monitor_ingest", {"force": True})
+        assert dr.state == "failed"
+        mails = server.to("ops@example.org")
+        assert len(mails) == 1
+        assert "monitor_ingest failed: plan" in mails[0]["Subject"]
