@@ -1,5 +1,6 @@
 """Blind spots of a period ("What we could not see"): feeds failing or disabled, feeds silent for
-unusually long, items whose language is uncertain, and items too short to be matched.
+unusually long, items whose language is uncertain, items too short to be matched, and feeds whose
+item dates were not believed (future- or back-dated, monitor.copytype).
 
 An alert digest says what it saw; this says what it could not, so an empty section is a statement.
 """
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from monitor.config import BlindSpotSettings
+from monitor.copytype import feed_time_flags
 from monitor.store import Store
 from monitor.store.tables import feeds, fetch_log, items
 from monitor.timeutil import as_utc
@@ -28,14 +30,16 @@ class BlindSpots:
     silent: list[dict[str, Any]] = field(default_factory=list)
     uncertain_language: list[dict[str, Any]] = field(default_factory=list)
     too_short: list[dict[str, Any]] = field(default_factory=list)
+    misdated: list[dict[str, Any]] = field(default_factory=list)  # feeds whose item dates were not believed
 
     @property
     def empty(self) -> bool:
-        return not (self.failing or self.silent or self.uncertain_language or self.too_short)
+        return not (self.failing or self.silent or self.uncertain_language or self.too_short or self.misdated)
 
     def as_dict(self) -> dict[str, Any]:
         return {"since": _iso(self.since), "until": _iso(self.until), "failing": self.failing, "silent": self.silent,
-                "uncertain_language": self.uncertain_language, "too_short": self.too_short}
+                "uncertain_language": self.uncertain_language, "too_short": self.too_short,
+                "misdated": self.misdated}
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -103,6 +107,7 @@ def blind_spots(store: Store, settings: BlindSpotSettings, since: datetime, unti
         words = len((r.normalized_text or "").split())
         if words < settings.min_words:
             out.too_short.append({**base, "words": words})
+    out.misdated = feed_time_flags(store, fetched_since=since)
     return out
 
 

@@ -144,11 +144,16 @@ def item_times(store: Store, ids: Sequence[int],
     return out
 
 
-def feed_time_flags(store: Store, thresholds: CopyThresholds = CopyThresholds()) -> list[dict[str, Any]]:
-    """Feeds with items whose claimed times were not believed: counts of future- and back-dated."""
+def feed_time_flags(store: Store, thresholds: CopyThresholds = CopyThresholds(), *,
+                    fetched_since: datetime | None = None) -> list[dict[str, Any]]:
+    """Feeds with items (fetched since ``fetched_since``) whose claimed times were not believed:
+    counts of future- and back-dated items."""
+    q = select(items.c.id, feeds.c.name).join(feeds, feeds.c.id == items.c.feed_id)
+    if fetched_since is not None:
+        q = q.where(items.c.fetched_at >= fetched_since)
     with store.read() as conn:
-        ids = [r[0] for r in conn.execute(select(items.c.id))]
-        names = dict(conn.execute(select(items.c.id, feeds.c.name).join(feeds, feeds.c.id == items.c.feed_id)).all())
+        names = dict(conn.execute(q).all())
+        ids = sorted(names)
     counts: dict[str, dict[str, int]] = {}
     for item_id, t in item_times(store, ids, thresholds).items():
         if t["flag"]:

@@ -114,3 +114,15 @@ def test_the_digest_section_counts_everything_but_shows_a_few_examples(store: St
         add_item(store, f, f"s{n}", f"Teaser number {n}.", NOW - timedelta(minutes=10 * n + 5))
     section = digest_section(store, BlindSpotSettings(), SINCE, NOW, max_items=10)
     assert section["short_count"] == 15 and len(section["too_short"]) == 10 and not section["empty"]
+
+
+def test_a_feed_that_future_dates_items_is_listed(store: Store) -> None:
+    f = add_feed(store, "tomorrow")
+    with store.write() as conn:
+        conn.execute(items.insert().values(
+            feed_id=f, item_key="k", title="", summary="", content=LONG_EN, published_at=NOW + timedelta(days=1),
+            published_source="published", fetched_at=NOW - timedelta(hours=1), content_hash="k", text_source="feed",
+            lang="en", lang_confidence=0.99, normalized_text=normalize_text(LONG_EN, "en")))
+    spots = blind_spots(store, BlindSpotSettings(), SINCE, NOW)
+    assert spots.misdated == [{"feed": "tomorrow", "future_dated": 1, "back_dated": 0}]
+    assert not spots.empty

@@ -5,15 +5,29 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
 import yaml
+from sqlalchemy import select
 
-from monitor.copytype import CopyThresholds, TextSide, classify, compare, trusted_time
+from monitor.copytype import (
+    CopyThresholds,
+    TextSide,
+    classify,
+    compare,
+    compute_copy_types,
+    copy_types,
+    feed_time_flags,
+    trusted_time,
+)
 from monitor.demo import DEMO_DIR
 from monitor.normalize import normalize_text
+from monitor.store import Store
+from monitor.store.tables import copy_types as copy_types_table
+from monitor.store.tables import feeds, fetch_log, items, narrative_members, narratives
 
 
 @cache
@@ -104,3 +118,57 @@ def test_an_item_claiming_a_time_before_a_poll_that_did_not_show_it_is_back_date
 
 def test_on_a_feeds_first_poll_an_old_date_is_believed() -> None:
     assert trusted_time(T0 - timedelta(days=2), T0, None) == (T0 - timedelta(days=2), None)
+
+
+# ----------------------------------------------------------------- in the store
+
+def _store_pair(store: Store) -> dict[str, int]:
+    """A verbatim copy (feed "copier") that claims to predate its original (feed "original"),
+    although copier's poll at 09:50 did not show it (claimed 08:00): it is back-dated."""
+    text = side("nl-2026-11-18-port-strike")
+    ids: dict[str, int] = {}
+    with store.write() as conn:
+        for name, claimed, fetched, polls in (
+                ("original", T0.replace(hour=10), T0.replace(hour=10, minute=5), [T0.replace(hour=10, minute=5)]),
+                ("copier", T0.replace(hour=8), T0.replace(hour=10, minute=20),
+                 [T0.replace(hour=9, minute=50), T0.replace(hour=10, minute=20)])):
+            feed_id = conn.execute(feeds.insert().values(
+                name=name, url=f"https://{name}.example.org/rss", outlet=name.title(), tags=[], enabled=True,
+                consecutive_failures=0, created_at=T0 - timedelta(days=1))).inserted_primary_key[0]
+            for n, at in enumerate(polls):
+                conn.execute(fetch_log.insert().values(feed_id=feed_id, run_id=f"r{n}", started_at=at, status="ok"))
+            ids[name] = conn.execute(items.insert().values(
+                feed_id=feed_id, item_key=name, title="", summary="", content=text.original, published_at=claimed,
+                published_source="published", fetched_at=fetched, content_hash=name, text_source="feed",
+                lang="en", normalized_text=text.normalized)).inserted_primary_key[0]
+        conn.execute(narratives.insert().values(id="Ntest", origin_item_id=ids["copier"], title="", first_seen=T0,
+                                                last_seen=T0, size=2, created_at=T0, updated_at=T0))
+        conn.execute(narrative_members.insert(), [
+            {"item_id": ids["copier"], "narrative_id": "Ntest", "method": "origin", "evidence": {}, "joined_at": T0},
+            {"item_id": ids["original"], "narrative_id": "Ntest", "via_item_id": ids["copier"], "method": "minhash",
+             "evidence": {}, "joined_at": T0}])
+    return ids
+
+
+def test_the_origin_is_the_earliest_trusted_time_not_a_back_dated_claim(store: Store) -> None:
+    ids = _store_pair(store)
+    types = {t["item_id"]: t for t in copy_types(store, "Ntest")}
+    assert types[ids["original"]]["copy_type"] == "origin"
+    copier = types[ids["copier"]]
+    assert copier["copy_type"] == "verbatim" and copier["scores"]["time_flag"] == "back_dated"
+    assert copier["scores"]["trusted"] == "2026-11-20T10:20:00Z" and copier["scores"]["claimed"].startswith(
+        "2026-11-20T08:00")
+    assert copier["thresholds"] == asdict(CopyThresholds())
+
+
+def test_copy_types_are_stored_and_recomputing_replaces_them(store: Store) -> None:
+    _store_pair(store)
+    assert compute_copy_types(store, ["Ntest"]) == 2
+    assert compute_copy_types(store, ["Ntest"]) == 2
+    with store.read() as conn:
+        assert len(conn.execute(select(copy_types_table)).all()) == 2
+
+
+def test_a_feed_that_back_dates_items_is_flagged(store: Store) -> None:
+    _store_pair(store)
+    assert feed_time_flags(store) == [{"feed": "copier", "future_dated": 0, "back_dated": 1}]
