@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import httpx
@@ -28,7 +29,7 @@ from monitor.config import FeedConfig, Settings
 from monitor.errors import StoreError
 from monitor.fetch import FetchRequest, FetchResult, fetch_each
 from monitor.parse import ParsedFeed, ParseOutcome, ParserPool, PendingParse, parse_outcome
-from monitor.store import Store, insert_ignore
+from monitor.store import Store, insert_ignore, with_retry
 from monitor.store.tables import feeds, fetch_log, items
 from monitor.timeutil import Clock, as_utc, utcnow
 
@@ -176,7 +177,7 @@ def _store_items(conn: Connection, feed_row: dict[str, Any], parsed: ParsedFeed,
         "published_at": it.published_at, "published_source": it.published_source, "fetched_at": fetched_at,
         "declared_language": lang or it.language or parsed.language, "content_hash": it.content_hash,
         "text_source": "feed",
-    } for it in parsed.items if it.item_key not in stored]
+    } for it in sorted(parsed.items, key=lambda it: it.item_key) if it.item_key not in stored]
     new = insert_ignore(conn, items, rows, ["feed_id", "item_key"])
     return new, changed, sorted({r["content_hash"] for r in rows if r["content"] or r["summary"]})
 
@@ -345,17 +346,24 @@ def process_results(store: Store, pairs: Sequence[tuple[dict[str, Any], FetchRes
         job = parses[i] if parses is not None else None
         outcome, parsed = _prepare(row, res, now, job.result() if job is not None else None)
         pending.append(_Pending(row, res, outcome, parsed, now, started))
-    new_hashes: list[str] = []
-    try:
+
+    def write_batch() -> list[str]:
+        hashes: list[str] = []
         with store.write() as conn:
             log_stmt = _log_upsert(conn.dialect.name)
-            for p in pending:
-                new_hashes += _write(conn, p, settings, run_id, log_stmt)
+            # Rows are locked in feed-id order (items by key within a feed), the same in every
+            # run, so two overlapping runs queue behind each other instead of deadlocking.
+            for p in sorted(pending, key=lambda p: p.row["id"]):
+                hashes += _write(conn, p, settings, run_id, log_stmt)
+        return hashes
+
+    try:
+        new_hashes = with_retry(write_batch)
     except (DataError, IntegrityError):
         new_hashes = []
         for p in pending:
-            new_hashes += _write_one(store, p, settings, run_id)
-    link_duplicates(store, sorted(set(new_hashes)))
+            new_hashes += with_retry(partial(_write_one, store, p, settings, run_id))
+    with_retry(lambda: link_duplicates(store, sorted(set(new_hashes))))
     return [p.outcome for p in pending]
 
 
