@@ -45,5 +45,6 @@ def run_cycle(settings: Settings, *, send: bool = False, force: bool = True, clo
     ing = ingest(store, settings, force=force, clock=clock)
     ext = extract_pending(store, settings, configured=configured, clock=clock)
     ana = analyze_pending(store, settings, clock=clock)
-    digests = run_digests(store, settings.digest, out_dir=digest_dir(settings), send=send, clock=clock)
+    digests = run_digests(store, settings.digest, out_dir=digest_dir(settings), send=send, clock=clock,
+                          coordination=settings.coordination, blind_spots=settings.blind_spots)
     return CycleResult(ingest=ing, analyze=ana, digests=digests, report=store_report(store), extract=ext)

@@ -33,7 +33,8 @@ def digest_command(
         digest = digest.model_copy(update={"subscriptions": [
             s for s in digest.subscriptions if s.email.lower() in wanted]})
     store = open_cli_store(settings)
-    results = run_digests(store, digest, out_dir=out or (settings.data_dir / "digests"), send=not preview)
+    results = run_digests(store, digest, out_dir=out or (settings.data_dir / "digests"), send=not preview,
+                          coordination=settings.coordination, blind_spots=settings.blind_spots)
     for r in results:
         typer.echo(json.dumps(r, ensure_ascii=False))
     if any(r["status"] == "failed" for r in results):
