@@ -14,7 +14,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from monitor.config import HttpSettings
-from monitor.fetch import FetchRequest, FetchResult, fetch_all, retry_after_seconds
+from monitor.fetch import FetchRequest, FetchResult, fetch_all, fetch_each, retry_after_seconds
 
 FEED = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>t</title>
@@ -242,3 +242,14 @@ def test_requests_to_one_host_respect_the_per_host_limit(server: HTTPServer, rel
 def test_non_http_urls_are_refused() -> None:
     res = fetch("file:///etc/passwd")
     assert res.reason == "bad_url"
+
+
+def test_an_error_in_the_consumer_stops_fetching_and_propagates(server: HTTPServer) -> None:
+    server.expect_request("/feed").respond_with_data(FEED)
+    reqs = [FetchRequest(key=str(i), url=server.url_for("/feed") + f"?n={i}") for i in range(50)]
+
+    def consume(_batch: list[FetchResult]) -> None:
+        raise ValueError("store is gone")
+    with pytest.raises(ValueError, match="store is gone"):
+        fetch_each(reqs, http(per_host_concurrency=1, max_concurrency=1), consume)
+    assert len(server.log) <= 5  # the fetches in flight when it failed, not all fifty
