@@ -130,7 +130,8 @@ def test_nothing_crashes(ingested: Store) -> None:
 
 def test_every_stored_feed_stored_all_its_items(ingested: Store) -> None:
     with ingested.read() as conn:
-        stored: dict[int, int] = dict(conn.execute(select(items.c.feed_id, func.count()).group_by(items.c.feed_id)).tuples().all())
+        counts = select(items.c.feed_id, func.count()).group_by(items.c.feed_id)
+        stored: dict[int, int] = dict(conn.execute(counts).tuples().all())
         logged = conn.execute(select(fetch_log.c.feed_id, fetch_log.c.items_seen, fetch_log.c.items_new)
                               .where(fetch_log.c.status == "ok")).all()
     assert all(stored.get(r.feed_id, 0) == r.items_seen == r.items_new for r in logged)
