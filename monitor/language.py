@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from monitor.htmltext import html_to_text
@@ -40,7 +42,7 @@ RULE_CONFIDENCE = 0.99  # a language decided by its writing system alone
 # The model's posterior is under-confident, more so on longer texts: a logistic fit on lines
 # 0-249 of the shared langid files maps (posterior, length) to the probability that the answer
 # is right, so ``min_confidence`` means what it says.
-CALIBRATION = (0.9212, 0.9762, -1.2541)  # logit(posterior), ln(characters), intercept
+CALIBRATION = (0.8610, 0.8674, -1.0215)  # logit(posterior), ln(characters), intercept
 _SCORE_FLOOR = 1e-4
 _NO_EVIDENCE = 1e-6  # keeps log() finite for languages lingua all but excludes
 # lingua's high-accuracy models (1- to 5-grams) take ~10 s to load for all Latin-script
@@ -52,6 +54,13 @@ SHORTLIST_MASS = 0.9999
 # on the tuning lines; skipping them saves most of the time and model loading on sentences.
 SURE_ENOUGH = 0.999
 _LONG_TEXT = 120  # from this length lingua uses trigrams only, even in high-accuracy mode
+# Full models are worth their loading time on fragments (titles, one or two words) and in the
+# small non-Latin script families. A batch of varied Latin-script sentences would otherwise
+# load the 4- and 5-gram models of ~45 languages (~10 s): for those, seeded langdetect's
+# probabilities are the second opinion instead (chosen on lines 0-249, see docs/benchmarks.md).
+FULL_MODEL_MAX_WORDS = 2
+LANGDETECT_WEIGHT = 1.5
+_LANGDETECT_CODES = {"zh-cn": "zh", "zh-tw": "zh", "no": "nb"}
 _DETECTOR_CACHE = 512
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|[@#]\w+")
@@ -110,6 +119,7 @@ class LanguageIdentifier:
                             .with_low_accuracy_mode().build())
         self._single = _code(model_langs[0]) if len(model_langs) == 1 else None
         self._detectors: OrderedDict[frozenset[str], LanguageDetector] = OrderedDict()
+        self._langdetect: DetectorFactory | None = None  # loaded on first use
 
     # -- public API -------------------------------------------------------------------------
 
@@ -197,12 +207,30 @@ class LanguageIdentifier:
             return _softmax(scores)
         posterior = _softmax(scores)
         if len(scores) > 1 and len(text) < _LONG_TEXT and max(posterior.values()) < SURE_ENOUGH:
+            if verdict.script == "Latin" and len(text.split()) > FULL_MODEL_MAX_WORDS:
+                ld = self._langdetect_probabilities(text)
+                scores = {c: v + LANGDETECT_WEIGHT * math.log(ld.get(c, 0.0) + 1e-3)
+                          for c, v in scores.items()}
+                return _softmax(scores)
             top = _shortlist(posterior, self.shortlist)
             if len(top) > 1:
                 detector = self._detector(frozenset(top))
                 scores = self._scores(detector.compute_language_confidence_values(text), verdict, hint)
                 posterior = _softmax(scores)
         return posterior
+
+    def _langdetect_probabilities(self, text: str) -> dict[str, float]:
+        if self._langdetect is None:
+            self._langdetect = DetectorFactory()
+            self._langdetect.load_profile(PROFILES_DIRECTORY)
+            self._langdetect.seed = 0  # langdetect samples n-grams at random: seed for determinism
+        detector = self._langdetect.create()
+        detector.append(text)
+        try:
+            found = detector.get_probabilities()
+        except LangDetectException:
+            return {}
+        return {_LANGDETECT_CODES.get(p.lang, p.lang): float(p.prob) for p in found}
 
     def _detector(self, codes: frozenset[str]) -> LanguageDetector:
         # lingua keeps loaded models in a process-wide store, so detectors for different

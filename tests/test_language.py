@@ -114,6 +114,16 @@ def test_detection_is_deterministic(ident: LanguageIdentifier) -> None:
     assert len({ident.detect(text) for _ in range(5)}) == 1
 
 
+def test_latin_sentence_second_opinion_is_deterministic_across_processes_state() -> None:
+    # Uncertain Latin-script sentences get seeded langdetect's probabilities as a second opinion.
+    texts = ["Como esto siga asi..", "A ocupar o último lugar do pódio, está Elvis Presley.",
+             "Avec tous mes regrets.", "Escrevo letras de músicas para bandas."]
+    first = [LanguageIdentifier().detect(t) for t in texts]
+    again = [LanguageIdentifier().detect(t) for t in texts]
+    assert [(r.lang, round(r.confidence, 6)) for r in again] == \
+        [(r.lang, round(r.confidence, 6)) for r in first]
+
+
 def test_long_text_is_read_only_up_to_max_chars() -> None:
     ident = LanguageIdentifier(max_chars=60)
     text = "The government announced a new plan on Tuesday morning. " + "Die Regierung hat " * 200
