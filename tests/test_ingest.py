@@ -328,3 +328,31 @@ def test_parsing_in_a_worker_process_stores_the_same_items(store: Store, server:
     with store.read() as conn:
         titles = sorted(conn.execute(select(items.c.title)).scalars())
     assert titles == ["Escaped twice", "Prices soar by 5 % & more"]
+
+
+def stored_titles(store: Store, feed: str) -> dict[str, str]:
+    with store.read() as conn:
+        return dict(conn.execute(select(items.c.item_key, items.c.title).join(feeds, feeds.c.id == items.c.feed_id)
+                                 .where(feeds.c.name == feed)).tuples().all())
+
+
+def test_the_charset_served_in_http_headers_decodes_the_feed(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/cyr").respond_with_data((DATA / "http_charset.rss").read_bytes(),
+                                                    content_type="application/rss+xml; charset=windows-1251")
+    server.expect_request("/none").respond_with_data((DATA / "no_charset.rss").read_bytes(),
+                                                     content_type="application/rss+xml")
+    add_feeds(store, server, "/cyr", "/none")
+    outcomes = {o.feed: o for o in ingest(store, settings(), force=True).outcomes}
+    assert list(stored_titles(store, "cyr").values()) == ["Москва"] and outcomes["cyr"].encoding == "windows-1251"
+    assert outcomes["none"].status == "ok" and list(stored_titles(store, "none").values()) == [
+        "Café in München – “quoted”"]
+
+
+def test_duplicate_guids_served_over_http_are_stored_once_each(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/dupes").respond_with_data((DATA / "duplicate_guids.rss").read_bytes())
+    add_feeds(store, server, "/dupes")
+    ingest(store, settings(), force=True)
+    ingest(store, settings(), force=True)
+    titles = stored_titles(store, "dupes")
+    assert sorted(titles.values()) == ["Council approves the new budget", "Floods close the coastal road",
+                                       "No guid here"]
