@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", help="shared data folder (default ../shared/data)")
     ap.add_argument("--pg-url", help="measure on this PostgreSQL database instead of SQLite")
     ap.add_argument("--no-memory", action="store_true", help="skip the per-DAG-task memory section")
-    ap.add_argument("--memory-items", type=int, default=5000)
+    ap.add_argument("--memory-items", type=int, default=500)
     ap.add_argument("--no-write", action="store_true", help="print, do not update docs/benchmarks.md")
     args = ap.parse_args(argv)
     data = shared_data(args.data)
