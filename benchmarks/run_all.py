@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "extract": ("benchmarks.extract_bench", [], []),
     "analyze": ("benchmarks.analyze_bench", [], []),
     "scale": ("benchmarks.scale", [], ["--sizes", "10000,100000"]),
+    "growth": ("benchmarks.growth", [], ["--sizes", "10000,100000"]),
 }
 
 
