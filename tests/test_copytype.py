@@ -172,3 +172,31 @@ def test_copy_types_are_stored_and_recomputing_replaces_them(store: Store) -> No
 def test_a_feed_that_back_dates_items_is_flagged(store: Store) -> None:
     _store_pair(store)
     assert feed_time_flags(store) == [{"feed": "copier", "future_dated": 0, "back_dated": 1}]
+
+
+# ----------------------------------------------------------------- NTREX-128 (shared data)
+
+def test_ntrex_translations_are_translated_and_another_article_is_not() -> None:
+    import json
+
+    from conftest import shared_data_or_skip
+
+    path = shared_data_or_skip("ntrex", "documents.jsonl")
+    docs: dict[str, dict[str, str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        d = json.loads(line)
+        docs.setdefault(d["doc"], {})[d["lang"]] = d["text"]
+    names = sorted(n for n in docs if "en" in docs[n])[:4]
+
+    def ntrex_side(name: str, lang: str) -> TextSide:
+        return TextSide(normalize_text(docs[name][lang], lang), docs[name][lang], lang)
+
+    right = wrong = total = 0
+    for i, name in enumerate(names):
+        for lang in ("ar", "de", "fa", "ru", "tr", "zh"):
+            total += 1
+            member = ntrex_side(name, lang)
+            right += classify(compare(member, ntrex_side(name, "en"))) == "translated"
+            wrong += classify(compare(member, ntrex_side(names[(i + 1) % len(names)], "en"))) == "translated"
+    assert right >= 0.9 * total
+    assert wrong <= 0.15 * total
