@@ -171,6 +171,7 @@ def test_the_planted_template_is_found_in_the_store_and_shown_in_the_digest(demo
     page = Path(demo.result.digests[0]["html"]).read_text(encoding="utf-8")
     section = page.split('id="templates"', 1)[1].split("</td>", 1)[0]
     assert "Murmansk Oblast" in section and "Talking-point templates" in section
+    assert "3 items from Al-Marsad, Tehran Dispatch, Vestnik Vostoka" in section
 
 
 def test_templates_command_prints_json(demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
