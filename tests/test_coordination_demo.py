@@ -181,3 +181,22 @@ def test_templates_command_prints_json(demo: Demo, monkeypatch: pytest.MonkeyPat
     res = CliRunner().invoke(app, ["templates", "--json", "--days", "100000"])
     assert res.exit_code == 0, res.output
     assert any(len(t["outlets"]) == 3 for t in json.loads(res.output))
+
+
+def test_copy_types_command_shows_the_translations_of_the_kerman_report(demo: Demo,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import select
+
+    from monitor.store.tables import items, narrative_members
+
+    for k, v in demo.env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("MONITOR_CONFIG", raising=False)
+    with demo.store.read() as conn:
+        nid = conn.execute(select(narrative_members.c.narrative_id)
+                           .join(items, items.c.id == narrative_members.c.item_id)
+                           .where(items.c.item_key == "nl-2026-11-20-kerman-earthquake")).scalar_one()
+    res = CliRunner().invoke(app, ["copy-types", nid, "--json"])
+    assert res.exit_code == 0, res.output
+    types = {r["outlet"]: r["copy_type"] for r in json.loads(res.output)}
+    assert types == {"Northern Ledger": "origin", "Tehran Dispatch": "translated", "Al-Marsad": "translated"}

@@ -97,6 +97,48 @@ def templates_command(
     Console().print(table)
 
 
+def copy_types_command(
+    ctx: typer.Context,
+    narrative_id: Annotated[str, typer.Argument(metavar="ID", help="A narrative id from `monitor narratives`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON document instead of a table.")] = False,
+) -> None:
+    """Show how each member of a narrative relates to its origin (verbatim, edited, partial,
+    translated, rewritten), with the scores and the thresholds they were compared against."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from monitor.copytype import copy_types
+    from monitor.errors import InputError
+
+    store = open_cli_store(settings_from(ctx))
+    try:
+        rows = copy_types(store, narrative_id)
+    finally:
+        store.close()
+    if not rows:
+        raise InputError(f"no narrative with id {narrative_id!r} (see `monitor narratives`)")
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, default=str))
+        return
+    table = Table(title=f"copy types in {narrative_id} (thresholds: {rows[0]['thresholds']})")
+    for col in ("item", "outlet", "type", "jaccard", "containment", "passages", "evidence", "trusted time", "title"):
+        table.add_column(col)
+    for r in rows:
+        s = r["scores"]
+        flag = f" ({s['time_flag']})" if s.get("time_flag") else ""
+        table.add_row(str(r["item_id"]), r["outlet"], r["copy_type"], _score(s.get("jaccard")),
+                      _score(s.get("containment")), str(s.get("shared_passages", "")),
+                      f"{s.get('shared_evidence', '')}" + (f" ({s['evidence_coverage']:.0%})"
+                                                           if "evidence_coverage" in s else ""),
+                      (s.get("trusted") or "")[:16] + flag, (r["title"] or "")[:40])
+    Console().print(table)
+
+
+def _score(x: float | None) -> str:
+    return "" if x is None else f"{x:.2f}"
+
+
 def register(app: typer.Typer) -> None:
+    app.command("copy-types", rich_help_panel="Inspect")(copy_types_command)
     app.command("coordination", rich_help_panel="Inspect")(coordination_command)
     app.command("templates", rich_help_panel="Inspect")(templates_command)
