@@ -220,6 +220,23 @@ def compute_copy_types(store: Store, narrative_ids: Sequence[str] | None = None,
     return len(out)
 
 
+def stale_narratives(store: Store) -> list[str]:
+    """Narratives with a member whose copy type is missing or was computed for another narrative."""
+    with store.read() as conn:
+        rows = conn.execute(
+            select(narrative_members.c.narrative_id).distinct()
+            .join(copy_types_table, copy_types_table.c.item_id == narrative_members.c.item_id, isouter=True)
+            .where(copy_types_table.c.item_id.is_(None)
+                   | (copy_types_table.c.narrative_id != narrative_members.c.narrative_id))).all()
+    return sorted(r[0] for r in rows)
+
+
+def ensure_copy_types(store: Store, *, clock: Clock = utcnow) -> int:
+    """Compute the copy types of narratives whose membership changed since (rows written)."""
+    stale = stale_narratives(store)
+    return compute_copy_types(store, stale, clock=clock) if stale else 0
+
+
 def copy_types(store: Store, narrative_id: str) -> list[dict[str, Any]]:
     """The copy type of each member of ``narrative_id`` (origin first, then by trusted time),
     computed and stored first when the narrative's members have changed since."""

@@ -200,3 +200,9 @@ def test_copy_types_command_shows_the_translations_of_the_kerman_report(demo: De
     assert res.exit_code == 0, res.output
     types = {r["outlet"]: r["copy_type"] for r in json.loads(res.output)}
     assert types == {"Northern Ledger": "origin", "Tehran Dispatch": "translated", "Al-Marsad": "translated"}
+
+
+def test_digest_cards_name_each_members_copy_type(demo: Demo) -> None:
+    page = Path(demo.result.digests[0]["html"]).read_text(encoding="utf-8")
+    assert "(verbatim, " in page  # the coordinated and republished copies
+    assert "(translated, crosslingual" in page  # the Kerman and Darfur translations

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, func, select
 
 from monitor.alerts import KIND_LABELS, SEVERITIES, excerpt, severity_rank
-from monitor.store.tables import feeds, figure_groups, figures, items, narrative_members, narratives
+from monitor.store.tables import copy_types, feeds, figure_groups, figures, items, narrative_members, narratives
 from monitor.timeutil import as_utc
 
 LANGUAGE_NAMES = {
@@ -173,6 +173,12 @@ class MatchEvidence:
     summary: str | None  # "minhash ×2, similarity 0.71–0.95; crosslingual ×1, similarity 0.62"
     terms: list[str]  # names and terms the matcher found shared across members
     passages: list[str]  # shared passages as the matcher recorded them (normalised text)
+
+
+def _copy_types(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
+    """Stored copy types (verbatim, edited, partial, translated, rewritten; monitor.copytype)."""
+    return {r[0]: r[1] for r in conn.execute(select(copy_types.c.item_id, copy_types.c.copy_type)
+                                             .where(copy_types.c.item_id.in_(list(ids))))}
 
 
 def _match_summary(conn: Connection, nid: str) -> MatchEvidence:
@@ -368,7 +374,9 @@ def _card(conn: Connection, topic: str, rows: Sequence[Any]) -> dict[str, Any]:
     if watch_ev is not None:
         card["watch"] = {"term": watch_ev.get("term") or watch_ev.get("outlet") or ", ".join(
             watch_ev.get("raw_forms") or []), "excerpt": watch_ev.get("excerpt")}
-    card["members"] = [m.view(match.how.get(m.id)) for m in members[:MAX_MEMBERS_SHOWN]]
+    kinds = _copy_types(conn, [m.id for m in members[:MAX_MEMBERS_SHOWN]]) if topic.startswith("narrative:") else {}
+    card["members"] = [m.view(", ".join(h for h in (kinds.get(m.id), match.how.get(m.id)) if h) or None)
+                       for m in members[:MAX_MEMBERS_SHOWN]]
     card["more_members"] = max(0, len(members) - MAX_MEMBERS_SHOWN)
     per_outlet: dict[str, list[ItemInfo]] = defaultdict(list)
     for m in members:

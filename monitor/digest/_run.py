@@ -101,6 +101,7 @@ class _Run:
         self.coordination = CoordinationSettings()
         self.blind_spot_settings = BlindSpotSettings()
         self._sections: dict[str, Any] | None = None
+        self._copy_types_done = False
 
     def sender(self) -> Sender:
         if self._sender is None:
@@ -109,6 +110,11 @@ class _Run:
         return self._sender
 
     def render(self, sub: Subscription, period: Period, only_ids: list[int] | None = None) -> RenderedDigest:
+        if not self._copy_types_done:  # cards name each member's copy type (monitor.copytype)
+            from monitor.copytype import ensure_copy_types
+
+            ensure_copy_types(self.store, clock=lambda: self.now)
+            self._copy_types_done = True
         with self.store.read() as conn:
             cards = select_cards(conn, self.settings, sub, self.now, only_ids)
         ids = sorted({i for c in cards for i in c["alert_ids"]}) if only_ids is None else sorted(only_ids)
