@@ -110,13 +110,18 @@ def test_a_corrected_language_replaces_the_detected_one(store: Store) -> None:
         assert conn.execute(select(items.c.lang).where(items.c.id == ids["story_fa"])).scalar_one() == "ur"
 
 
-@pytest.mark.parametrize(("kind", "subject", "verdict", "by"), [
-    ("match", "1", "wrong", "ana"), ("colour", "1", "wrong", "ana"), ("language", "1", "maybe", "ana"),
-    ("language", "1", "wrong", "ana"), ("match", "1:2", "wrong", " ")])
-def test_malformed_labels_are_input_errors(store: Store, kind: str, subject: str, verdict: str, by: str) -> None:
+def test_malformed_labels_are_input_errors(store: Store) -> None:
     add_items(store, ["story_en", "verbatim_en"])
-    with pytest.raises(InputError):
-        add_label(store, kind, subject, verdict, by)
+    for kind, subject, verdict, by in [
+            ("match", "1", "wrong", "ana"),  # a match needs two items
+            ("colour", "1", "wrong", "ana"), ("language", "1", "maybe", "ana"),
+            ("language", "1", "wrong", "ana"),  # a wrong language needs the right one
+            ("match", "1:2", "wrong", " "),  # nobody
+            ("membership", "99999", "wrong", "ana")]:  # no such item
+        with pytest.raises(InputError):
+            add_label(store, kind, subject, verdict, by)
+    with store.read() as conn:
+        assert conn.execute(select(review_labels)).all() == []
 
 
 def test_calibration_reports_precision_per_matcher_and_language_pair(store: Store) -> None:
