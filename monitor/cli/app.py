@@ -10,6 +10,7 @@ malformed input (the message names the line); 3 ``--strict`` and something faile
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -65,6 +66,9 @@ def main_options(
 ) -> None:
     """Global options."""
     ctx.obj = {"config": config}
+    if config is not None:
+        # Commands that load settings themselves (the JSON Lines ones) read MONITOR_CONFIG.
+        os.environ["MONITOR_CONFIG"] = str(config)
 
 
 for _name in COMMAND_MODULES:
