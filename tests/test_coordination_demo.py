@@ -206,3 +206,19 @@ def test_digest_cards_name_each_members_copy_type(demo: Demo) -> None:
     page = Path(demo.result.digests[0]["html"]).read_text(encoding="utf-8")
     assert "(verbatim, " in page  # the coordinated and republished copies
     assert "(translated, crosslingual" in page  # the Kerman and Darfur translations
+
+
+def test_the_narratives_page_shows_coordination_templates_and_blind_spots(demo: Demo) -> None:
+    from fastapi.testclient import TestClient
+
+    from monitor.ui.app import create_app
+
+    client = TestClient(create_app(lambda: demo.store))
+    page = client.get("/").text
+    coordination = page.split('id="coordination"', 1)[1].split("<h2", 1)[0]
+    assert all(outlet in coordination for outlet in _planted_outlets())
+    assert "Murmansk Oblast" in page.split('id="templates"', 1)[1].split("<h2", 1)[0]
+    blind = page.split('id="blind-spots"', 1)[1].split("<h2", 1)[0]
+    assert BROKEN_FEED in blind
+    data = client.get("/data.json").json()
+    assert [set(g["outlets"]) for g in data["coordination"]] == [_planted_outlets()]

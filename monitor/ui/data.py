@@ -104,7 +104,23 @@ def page_data(store: Store, *, clock: Clock = utcnow, limit: int = 30) -> dict[s
         "generated": _iso(clock()), "counts": counts,
         "narratives": top_narratives(store, limit=limit), "figures": repeated_figures(store, limit=limit),
         "alerts": latest_alerts(store), "feeds": [asdict(h) for h in health], "feed_summary": health_summary(health),
+        **beyond_sections(store, clock=clock),
     }
+
+
+def beyond_sections(store: Store, *, clock: Clock = utcnow, days: int = 7) -> dict[str, Any]:
+    """Coordinated publishing, talking-point templates and the blind spots of the last ``days``
+    (the same sections as the digest; default settings)."""
+    from datetime import timedelta
+
+    from monitor import blindspots, coordination, templates_tp
+    from monitor.config import BlindSpotSettings, CoordinationSettings
+
+    now = as_utc(clock())
+    since = now - timedelta(days=days)
+    return {"coordination": coordination.digest_section(store, CoordinationSettings(), clock=lambda: now),
+            "templates": templates_tp.store_templates(store, since, now)[:10],
+            "blind_spots": blindspots.digest_section(store, BlindSpotSettings(), since, now)}
 
 
 def run_ids(data: dict[str, Any]) -> Sequence[str]:
