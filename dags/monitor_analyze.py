@@ -92,9 +92,11 @@ def monitor_analyze() -> None:
     @task(outlets=[ANALYSIS_ASSET])
     def alerts(analyzed: int) -> dict[str, Any]:
         from monitor.alerts import evaluate_alerts
+        from monitor.review import config_provenance
 
         settings, store = open_monitor()
-        return {"items": analyzed, "alerts": evaluate_alerts(store, settings.alerts)}
+        new = evaluate_alerts(store, settings.alerts, provenance=config_provenance(settings))
+        return {"items": analyzed, "alerts": new}
 
     batches = plan()
     marked = mark_analyzed(batches)

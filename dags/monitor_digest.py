@@ -46,7 +46,8 @@ def monitor_digest() -> None:
         settings, store = open_monitor()
         send = settings.digest.send if params["send"] is None else bool(params["send"])
         results = run_digests(store, settings.digest, out_dir=settings.data_dir / "digests", send=send,
-                              sender=smtp_sender(settings.digest.airflow_conn_id), raise_on_failure=True)
+                              sender=smtp_sender(settings.digest.airflow_conn_id), raise_on_failure=True,
+                              coordination=settings.coordination, blind_spots=settings.blind_spots)
         counts: dict[str, int] = {}
         for r in results:
             counts[r["status"]] = counts.get(r["status"], 0) + 1
