@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -27,8 +28,15 @@ def monitor(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
     monkeypatch.setattr(sys, "argv", ["monitor", *args])
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     capsys.readouterr()
-    with pytest.raises(SystemExit) as exc:
-        main()
+    saved = os.environ.get("MONITOR_CONFIG")
+    try:
+        with pytest.raises(SystemExit) as exc:
+            main()
+    finally:  # --config is handed to commands through the environment: keep it to this call
+        if saved is None:
+            os.environ.pop("MONITOR_CONFIG", None)
+        else:
+            os.environ["MONITOR_CONFIG"] = saved
     out, err = capsys.readouterr()
     code = exc.value.code
     rc = code if isinstance(code, int) else (0 if code is None else 1)
@@ -39,7 +47,7 @@ def monitor(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 @pytest.fixture
 def env(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A clean MONITOR_ environment against the store under test; returns a scratch folder."""
-    for k in list(__import__("os").environ):
+    for k in list(os.environ):
         if k.startswith("MONITOR_") and k != "MONITOR_TEST_DATABASE_URL":
             monkeypatch.delenv(k)
     monkeypatch.setenv("MONITOR_DATABASE_URL", database_url)
@@ -178,7 +186,7 @@ GOOD = {"lang": {"text": "Der Bundestag hat das Gesetz beschlossen."},
 def test_a_line_that_is_not_an_object_is_named_by_number(run: Run, command: str) -> None:
     lines = [json.dumps({"id": i, **GOOD[command]}) for i in range(2)] + ["[1, 2, 3]"]
     rc, _, err = monitor(*run, command, stdin="\n".join(lines) + "\n")
-    assert rc == 2 and "line 3" in err and "JSON object" in err
+    assert rc == 2 and "line 3" in err and "JSON object" in err, err
 
 
 @pytest.mark.parametrize("command", sorted(GOOD))
@@ -186,7 +194,7 @@ def test_a_field_of_the_wrong_type_is_named_with_its_line(run: Run, command: str
     field = next(iter(GOOD[command]))
     lines = [json.dumps({"id": "a", **GOOD[command]}), "", json.dumps({"id": "b", **GOOD[command], field: 42})]
     rc, _, err = monitor(*run, command, stdin="\n".join(lines) + "\n")
-    assert rc == 2 and "line 3" in err and repr(field) in err
+    assert rc == 2 and "line 3" in err and repr(field) in err, err
 
 
 def test_an_id_that_is_neither_string_nor_number_is_refused(run: Run) -> None:
