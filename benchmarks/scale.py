@@ -68,7 +68,11 @@ def _bulk_insert(store: Any, first_id: int, sigs: U64, keys: npt.NDArray[np.int6
     raw = store.engine.raw_connection()
     try:
         cur = raw.cursor()
-        ph = "?" if store.dialect == "sqlite" else "%s"
+        if store.dialect == "postgresql":
+            _copy_insert(cur, first_id, sigs, keys)
+            raw.commit()
+            return
+        ph = "?"
         if store.dialect == "sqlite":
             cur.execute("BEGIN")
         cur.executemany(
@@ -85,6 +89,23 @@ def _bulk_insert(store: Any, first_id: int, sigs: U64, keys: npt.NDArray[np.int6
         raw.commit()
     finally:
         raw.close()
+
+
+def _copy_insert(cur: Any, first_id: int, sigs: U64, keys: npt.NDArray[np.int64]) -> None:
+    """PostgreSQL's bulk path: COPY (row-by-row executemany is ~50x slower there)."""
+    n = sigs.shape[0]
+    with cur.copy("COPY items (id, feed_id, item_key, title, summary, content, published_at, published_source,"
+                  " fetched_at, content_hash, text_source) FROM STDIN") as copy:
+        for i in range(first_id, first_id + n):
+            copy.write_row((i, 1, str(i), "", "", "", "2026-01-01 00:00:00+00", "published",
+                            "2026-01-01 00:00:00+00", str(i), "feed"))
+    with cur.copy("COPY fingerprints (item_id, minhash, shingles, scheme) FROM STDIN") as copy:
+        for j in range(n):
+            copy.write_row((first_id + j, sigs[j].astype("<u8").tobytes(), SHINGLES, "w3-p128-s1"))
+    with cur.copy("COPY lsh_bands (band, key, item_id) FROM STDIN") as copy:
+        for j in range(n):
+            for b in range(keys.shape[1]):
+                copy.write_row((b, int(keys[j, b]), first_id + j))
 
 
 def _index_bytes(store: Any) -> int:
@@ -243,8 +264,8 @@ def main(argv: list[str] | None = None) -> int:
         for backend in args.backends.split(","):
             for size in (int(s) for s in args.sizes.split(",")):
                 if backend == "postgresql" and size > args.pg_max_size:
-                    notes.append(f"postgresql at {size:,} docs skipped (--pg-max-size {args.pg_max_size:,}): "
-                                 "the bulk insert path runs at the rate shown above")
+                    notes.append(f"postgresql at {size:,} docs not built in this run (--pg-max-size "
+                                 f"{args.pg_max_size:,})")
                     continue
                 url = _fresh_url(backend, args.pg_url, Path(tmp), size)
                 if url is None:
@@ -291,7 +312,7 @@ def render(results: list[dict[str, Any]], settings: MatchingSettings, notes: lis
     body += (f"\n\nBand layout {settings.bands} bands × {settings.rows} rows of a {settings.num_perm}-value "
              f"MinHash; a candidate is verified at estimated Jaccard ≥ {settings.jaccard_threshold}. "
              f"{queries} queries per run, planted copies spread evenly over the Jaccard levels. Insert "
-             "throughput is the bulk path (DB-API executemany of items, fingerprints, band keys). "
+             "throughput is the bulk path (SQLite: DB-API executemany; PostgreSQL: COPY). "
              "Wall-clock latency includes waiting for a CPU on a shared machine (load = 1-minute load "
              "average on 2 cores during the run); CPU time is the query's own work. "
              "Targets (issue 6): p95 ≤ 5 ms per item at 1M docs on SQLite, recall ≥ 0.95 at J ≥ 0.7, "
