@@ -21,6 +21,7 @@ from sqlalchemy import Connection, func, select
 from monitor.config import MatchingSettings
 from monitor.crosslingual import evidence, evidence_cosine, token_hash
 from monitor.fingerprint import Fingerprinter, band_keys, estimate_jaccard, passages
+from monitor.normalize import strip_boilerplate
 from monitor.store import Store, insert_ignore
 from monitor.store.tables import evidence_tokens, fingerprints, items, lsh_bands, matches
 from monitor.store.tables import passages as passages_table
@@ -39,7 +40,9 @@ def fp_scheme(fp: Fingerprinter) -> str:
 
 def _original_text(title: str | None, summary: str | None, content: str | None) -> str:
     # Evidence needs the original spelling: capitals mark names, which normalization folds.
-    return "\n".join(p for p in (title, content or summary) if p)
+    # Feed boilerplate goes first: "… appeared first on <outlet>" would tie every item of an
+    # outlet to every other by the outlet's own name.
+    return strip_boilerplate("\n".join(p for p in (title, content or summary) if p))
 
 
 def index_rows(item_id: int, normalized: str, original: str, lang: str | None,
@@ -217,6 +220,11 @@ def crosslingual_candidates(conn: Connection, item_id: int, lang: str | None, to
         score = evidence_cosine([str(h) for h in tokens], [str(h) for h in theirs],
                                 {str(h): n for h, n in all_df.items()}, total)
         if score < settings.crosslingual_threshold:
+            continue
+        # Consonant keys of common words collide across unrelated texts in the same script
+        # ("BR", "KM"); a translation also shares figures, Latin-script names or URLs.
+        anchors = [tokens[h] for h in set(theirs) & set(tokens) if not tokens[h].startswith("k:")]
+        if len(anchors) < settings.crosslingual_min_anchors:
             continue
         if other_lang in best and best[other_lang].score >= score:
             continue

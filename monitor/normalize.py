@@ -121,6 +121,13 @@ def _remove_boilerplate(text: str) -> str:
     return "\n".join(lines)
 
 
+def strip_boilerplate(text: str, lang: str | None = None) -> str:
+    """``text`` (original spelling kept) without its feed boilerplate lines: "Read more",
+    share prompts, "The post … appeared first on <outlet>". A line goes when normalization
+    would remove it entirely, so both use the same rules in every language."""
+    return "\n".join(line for line in text.split("\n") if not line.strip() or normalize_text(line, lang))
+
+
 def _normalize_once(text: str, lang: str | None) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
