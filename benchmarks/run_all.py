@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "figures": ("benchmarks.figures_eval", ["{data}"], ["{data}"]),
     "similar": ("benchmarks.similar_eval", ["{data}"], ["{data}"]),
     "cluster": ("benchmarks.cluster_eval", ["{data}"], ["{data}"]),
+    "copytype": ("benchmarks.copytype_eval", ["{data}"], ["{data}"]),
     "ingest": ("benchmarks.ingest_bench", [], ["--feeds", "200"]),
     "extract": ("benchmarks.extract_bench", [], []),
     "analyze": ("benchmarks.analyze_bench", [], []),
