@@ -5,6 +5,7 @@ sentence, see monitor.figures.claim_context). Claims of the same kind and value 
 topic across documents are one repeated figure (origin = first published item); a claim about the
 same topic with a different but close value, near in time, is a mutation linked to its sibling.
 Updating is idempotent: contexts are filled once, groups are upserted by key and recomputed.
+A figure an analyst marked wrong (monitor.review) is left out of every group from the next update.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, or_, select, update
 
 from monitor.figures import ALERTABLE_KINDS, ClaimContext, Figure, claim_context
 from monitor.items import item_text
 from monitor.store import Store, insert_ignore
-from monitor.store.tables import feeds, figure_groups, figures, items
+from monitor.store.tables import feeds, figure_groups, figures, items, review_labels
 from monitor.timeutil import Clock, as_utc, utcnow
 
 MIN_VALUE = 10  # small numbers ("two people") recur everywhere and are not claims worth tracking
@@ -83,13 +84,22 @@ def annotate_contexts(conn: Connection, ids: Sequence[int] | None = None) -> int
     return len(pending)
 
 
-def _claims(conn: Connection, where: Any) -> list[Claim]:
+def figure_verdicts(conn: Connection) -> dict[int, str]:
+    """The analyst verdict in force (the latest label) of every reviewed figure id."""
+    rows = conn.execute(select(review_labels.c.subject, review_labels.c.verdict)
+                        .where(review_labels.c.kind == "figure")
+                        .order_by(review_labels.c.created_at, review_labels.c.id))
+    return {int(subject): verdict for subject, verdict in rows}
+
+
+def _claims(conn: Connection, where: Any, rejected: frozenset[int] = frozenset()) -> list[Claim]:
     rows = conn.execute(
         select(figures.c.id, figures.c.item_id, figures.c.kind, figures.c.value, figures.c.raw, figures.c.unit,
                figures.c.context, items.c.published_at, items.c.lang, feeds.c.outlet)
         .join(items, items.c.id == figures.c.item_id).join(feeds, feeds.c.id == items.c.feed_id)
         .where(where, figures.c.context.is_not(None))
         .order_by(items.c.published_at, items.c.id, figures.c.start)).all()
+    rows = [r for r in rows if r.id not in rejected]
     return [Claim(r.id, r.item_id, r.kind, float(r.value), r.raw, r.unit, ClaimContext.parse(r.context),
                   as_utc(r.published_at), r.lang, r.outlet) for r in rows]
 
@@ -171,7 +181,7 @@ def _shares_context(a: list[Claim], b: list[Claim]) -> bool:
 
 
 def _mutation_pairs(conn: Connection, key: str, members: list[Claim], ratio: float,
-                    window: timedelta) -> list[tuple[str, list[Claim]]]:
+                    window: timedelta, rejected: frozenset[int] = frozenset()) -> list[tuple[str, list[Claim]]]:
     """Claims about the same topic with a close, different value near in time: (key, claims)."""
     first, topic = members[0], members[0].context.topic
     if topic is None:
@@ -181,7 +191,7 @@ def _mutation_pairs(conn: Connection, key: str, members: list[Claim], ratio: flo
     end = max(c.published for c in members) + window
     near = _claims(conn, and_(figures.c.kind == first.kind, figures.c.value >= lo, figures.c.value <= hi,
                               figures.c.value != first.value, figures.c.context.like(f"{topic} %"),
-                              items.c.published_at >= start, items.c.published_at <= end))
+                              items.c.published_at >= start, items.c.published_at <= end), rejected)
     by_value: dict[float, list[Claim]] = defaultdict(list)
     for c in near:
         by_value[c.value].append(c)
@@ -201,6 +211,24 @@ def _link_mutation(conn: Connection, original: tuple[str, list[Claim]], other: t
     return True
 
 
+def _dissolve(conn: Connection, gid: int) -> None:
+    """Remove a group that no longer has claims from two items (its members were rejected)."""
+    conn.execute(update(figure_groups).where(figure_groups.c.mutation_of == gid).values(mutation_of=None))
+    conn.execute(update(figures).where(figures.c.group_id == gid).values(group_id=None))
+    conn.execute(delete(figure_groups).where(figure_groups.c.id == gid))
+
+
+def _relabelled_values(conn: Connection, verdicts: dict[int, str]) -> list[Any]:
+    """(kind, value) of reviewed figures whose grouping disagrees with their label: rejected but
+    still grouped, or accepted again but left alone. The next update regroups those values."""
+    if not verdicts:
+        return []
+    rows = conn.execute(select(figures.c.id, figures.c.kind, figures.c.value, figures.c.group_id)
+                        .where(figures.c.id.in_(sorted(verdicts)))).all()
+    return [(r.kind, r.value) for r in rows
+            if (verdicts[r.id] == "wrong") == (r.group_id is not None)]
+
+
 # ------------------------------------------------------------------ entry point
 
 
@@ -218,20 +246,38 @@ def update_registry(store: Store, ids: Sequence[int] | None = None, *, clock: Cl
             figures.c.context.is_not(None))
         if ids is not None:
             q = q.where(figures.c.item_id.in_(list(ids)))
-        pairs = conn.execute(q).all()
+        verdicts = figure_verdicts(conn)
+        rejected = frozenset(i for i, v in verdicts.items() if v == "wrong")
+        pairs = list(dict.fromkeys([tuple(p) for p in conn.execute(q).all()]
+                                   + [tuple(p) for p in _relabelled_values(conn, verdicts)]))
         repeated = mutations = 0
         for kind, value in pairs:
-            claims = _claims(conn, and_(figures.c.kind == kind, figures.c.value == value))
+            same_value = and_(figures.c.kind == kind, figures.c.value == value)
+            # Groups holding a rejected claim are recomputed without it even when no longer repeated.
+            touched = {r.group_id: r for r in conn.execute(
+                select(figures.c.group_id, figure_groups.c.key, figure_groups.c.mutation_of).distinct()
+                .join(figure_groups, figure_groups.c.id == figures.c.group_id)
+                .where(same_value, figures.c.id.in_(sorted(rejected))))} if rejected else {}
+            old_members = {gid: set(conn.execute(select(figures.c.id).where(figures.c.group_id == gid)).scalars())
+                           for gid in touched}
+            claims = _claims(conn, same_value, rejected)
             groups = repeated_members(claims)
+            kept = set()
             for key, members in groups.items():
-                _upsert_group(conn, key, members)
+                kept.add(_upsert_group(conn, key, members))
                 repeated += 1
+            for gid in sorted(set(touched) - kept):
+                remaining = [c for c in claims if c.figure_id in old_members[gid]]
+                if remaining and touched[gid].mutation_of is not None:  # a mutation may be one claim
+                    _upsert_group(conn, touched[gid].key, remaining)
+                else:
+                    _dissolve(conn, gid)
             grouped = {c.figure_id for ms in groups.values() for c in ms}
             sides = list(groups.items()) + [
                 (group_key(kind, value, c.context.topic), [c]) for c in claims
                 if c.figure_id not in grouped and c.context.topic is not None]
             for side in sides:
-                for other in _mutation_pairs(conn, side[0], side[1], mutation_ratio, mutation_window):
+                for other in _mutation_pairs(conn, side[0], side[1], mutation_ratio, mutation_window, rejected):
                     mutations += _link_mutation(conn, side, other)
         total = conn.execute(select(func.count()).select_from(figure_groups)).scalar_one()
     return {"annotated": annotated, "checked": len(pairs), "repeated": repeated, "mutations": mutations,
