@@ -19,6 +19,7 @@ from monitor.figures._numbers import (
     composite_spans,
     parse_number,
 )
+from monitor.figures._words import word_spans
 
 ALERTABLE_KINDS: frozenset[str] = frozenset({"count", "percent", "money"})
 
@@ -238,7 +239,8 @@ def _looks_counted(text: str, end: int) -> bool:
 
 
 def _extract(text: str, lang: str | None) -> list[Figure]:
-    composite, taken = _claim(list(composite_spans(text)), len(text))
+    # number words come last: digits always win a region they share
+    composite, taken = _claim([*composite_spans(text), *word_spans(text)], len(text))
     figures: list[Figure] = [
         Figure(sp.value, text[sp.start:sp.end], sp.start, sp.end, sp.kind, None)
         for sp in composite if sp.kind != "skip"

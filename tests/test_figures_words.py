@@ -1,0 +1,70 @@
+"""Figures written as number words: Chinese numerals and Arabic/Urdu number words.
+
+Translations spell out numbers that the English original writes in digits (ages, hours, decades);
+small numbers (one to nine) stay unread because English spells them out too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.figures import extract_figures
+from monitor.figures._words import zh_value
+
+
+def _values(text: str) -> list[tuple[float, str]]:
+    return [(f.value, f.kind) for f in extract_figures(text)]
+
+
+@pytest.mark.parametrize(("run", "value"), [
+    ("十五", 15), ("三十", 30), ("两百五十", 250), ("三万五千", 35000), ("一百零五", 105),
+    ("二〇一八", 2018), ("五亿", 500000000), ("十二万三千四百五十六", 123456),
+])
+def test_chinese_numeral_values(run: str, value: int) -> None:
+    assert zh_value(run) == value
+
+
+def test_chinese_afternoon_hour_in_words_is_a_time() -> None:
+    assert _values("周四下午三点，切尔西队将在伦敦迎战维迪奥顿队。") == [(15.0, "time")]
+
+
+def test_chinese_half_past_is_a_time() -> None:
+    assert _values("比赛将于晚上七点半开始。") == [(19.5, "time")]
+
+
+def test_chinese_month_in_words_is_not_a_figure_but_the_day_is() -> None:
+    assert _values("联系时请引述九月三十日的第 247 号日志。") == [(30.0, "count"), (247.0, "count")]
+
+
+def test_chinese_december_is_a_month_not_twelve() -> None:
+    assert _values("十二月的销售额有所下降。") == []
+
+
+def test_chinese_decade_in_words_is_a_year() -> None:
+    assert _values("上世纪八十年代，他在卡内基梅隆大学开发了一个系统。") == [(1980.0, "year")]
+
+
+def test_chinese_percent_in_words() -> None:
+    assert _values("百分之三十五的受访者表示反对。") == [(35.0, "percent")]
+
+
+def test_chinese_year_written_digit_by_digit() -> None:
+    assert _values("二〇一八年，该公司宣布破产。") == [(2018.0, "year")]
+
+
+def test_chinese_large_count_in_words() -> None:
+    assert _values("大约三万五千人参加了游行。") == [(35000.0, "count")]
+
+
+def test_chinese_small_numbers_and_idioms_stay_unread() -> None:
+    assert _values("周六，航空公司表示，仍有六名乘客在医院接受治疗，这十分重要，万一出事。") == []
+
+
+def test_chinese_word_spans_index_the_input() -> None:
+    text = "他在二十四岁时离开了家乡。"
+    (fig,) = extract_figures(text)
+    assert (fig.value, text[fig.start:fig.end]) == (24.0, "二十四")
+
+
+def test_digits_with_chinese_scale_still_read() -> None:
+    assert [f.value for f in extract_figures("价值110亿美元的管道")] == [11_000_000_000.0]
