@@ -27,7 +27,8 @@ def figure_of(store: Store, item_id: int) -> int:
 
 def group_of(store: Store, figure_id: int) -> int | None:
     with store.read() as conn:
-        return conn.execute(select(figures.c.group_id).where(figures.c.id == figure_id)).scalar_one()
+        gid = conn.execute(select(figures.c.group_id).where(figures.c.id == figure_id)).scalar_one()
+    return int(gid) if gid is not None else None
 
 
 def test_a_figure_marked_wrong_leaves_its_repeated_figure_on_the_next_update(store: Store) -> None:

@@ -1,19 +1,22 @@
-"""The Narratives page as a FastAPI app: ``GET /`` (HTML) and ``GET /data.json``. Access control
-is injected (``dependencies``), so the Airflow plugin can put it behind Airflow's login while
-this module stays free of Airflow."""
+"""The Narratives page as a FastAPI app: ``GET /`` (HTML), ``GET /data.json`` and ``POST /review``
+(an analyst label, JSON only). Access control and the reviewer's identity are injected, so the
+Airflow plugin can put it behind Airflow's login and permissions while this module stays free of Airflow."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
+from fastapi import params as fastapi_params
 from fastapi.params import Depends
 from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 
 from monitor.config import Settings, load_settings
 from monitor.errors import MonitorError
@@ -38,6 +41,38 @@ def safe_href(url: str | None) -> str | None:
     if url and url.strip().lower().startswith(("http://", "https://")):
         return url.strip()
     return None
+
+
+class ReviewRequest(BaseModel):
+    """What the review form sends. Who labels is never part of it: the reviewer is the logged-in
+    user (extra fields such as ``by`` are refused)."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: str
+    subject: str
+    verdict: str
+    value: str | None = None
+    note: str | None = None
+
+
+def check_same_origin_json(request: Request) -> None:
+    """Writes accept only JSON from this site: a cross-site HTML form can send neither a JSON
+    content type nor a foreign page's Origin without the browser's CORS preflight stopping it."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/json":
+        raise HTTPException(415, "the review endpoint accepts application/json only")
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host", ""):
+        raise HTTPException(403, "cross-site review requests are refused")
+
+
+def record_review(store: Store, body: ReviewRequest, reviewer: str) -> dict[str, Any]:
+    """The label through monitor.review, applied to the store at once (as ``monitor review`` does)."""
+    from monitor.review import add_label, apply_labels
+
+    label = add_label(store, body.kind, body.subject, body.verdict, reviewer, value=body.value or None,
+                      note=body.note or None)
+    return {"label": label, "applied": apply_labels(store)}
 
 
 def _environment(airflow_base: str) -> Environment:
@@ -67,10 +102,16 @@ class ConfiguredStore:
 
 
 def create_app(store: Callable[[], Store], *, dependencies: Sequence[Depends] = (),
-               airflow_base: str = "", title: str = "monitor — Narratives") -> FastAPI:
-    """The app; ``store`` is called on every request (see ``ConfiguredStore``)."""
+               airflow_base: str = "", title: str = "monitor — Narratives",
+               reviewer: Callable[..., Awaitable[str]] | None = None,
+               review_dependencies: Sequence[Depends] = ()) -> FastAPI:
+    """The app; ``store`` is called on every request (see ``ConfiguredStore``). ``dependencies``
+    guard every route; ``POST /review`` exists only with a ``reviewer`` dependency (it returns the
+    authenticated user's name) and is guarded by ``review_dependencies`` as well (a stronger
+    permission than reading)."""
     app = FastAPI(title=title, dependencies=list(dependencies), docs_url=None, redoc_url=None, openapi_url=None)
     env = _environment(airflow_base)
+    env.globals["can_review"] = reviewer is not None
 
     def gather() -> tuple[dict[str, Any] | None, str | None]:
         try:
@@ -90,5 +131,20 @@ def create_app(store: Callable[[], Store], *, dependencies: Sequence[Depends] = 
         if error is not None:
             return JSONResponse({"error": error}, status_code=503)
         return JSONResponse(data)
+
+    if reviewer is not None:
+        who: Any = fastapi_params.Depends(reviewer)
+
+        @app.post("/review", dependencies=[*review_dependencies, fastapi_params.Depends(check_same_origin_json)])
+        async def review(request: Request, name: str = who) -> JSONResponse:
+            try:
+                body = ReviewRequest.model_validate(await request.json())
+            except (ValueError, ValidationError) as e:
+                return JSONResponse({"error": f"malformed review request: {str(e).splitlines()[0]}"}, 422)
+            try:
+                result = await run_in_threadpool(record_review, store(), body, name)
+            except MonitorError as e:
+                return JSONResponse({"error": str(e)}, status_code=400)
+            return JSONResponse(result)
 
     return app

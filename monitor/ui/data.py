@@ -12,7 +12,17 @@ from sqlalchemy import Connection, desc, func, select
 
 from monitor.maintenance import feed_health, health_summary
 from monitor.store import Store
-from monitor.store.tables import alerts, feeds, fetch_log, figure_groups, figures, items, narrative_members, narratives
+from monitor.store.tables import (
+    alerts,
+    feeds,
+    fetch_log,
+    figure_groups,
+    figures,
+    items,
+    narrative_members,
+    narratives,
+    review_labels,
+)
 from monitor.timeutil import Clock, as_utc, utcnow
 
 
@@ -48,6 +58,13 @@ def top_narratives(store: Store, *, limit: int = 30, min_size: int = 2) -> list[
         for n in rows:
             member_ids = select(narrative_members.c.item_id).where(narrative_members.c.narrative_id == n.id)
             members = _item_rows(conn, items.c.id.in_(member_ids))
+            # How each member joined (the match an analyst may reject: member -> via).
+            joined = {r.item_id: r for r in conn.execute(
+                select(narrative_members.c.item_id, narrative_members.c.via_item_id, narrative_members.c.method)
+                .where(narrative_members.c.narrative_id == n.id))}
+            for m in members:
+                j = joined.get(m["id"])
+                m["via"], m["method"] = (j.via_item_id, j.method) if j is not None else (None, None)
             origin = next((m for m in members if m["id"] == n.origin_item_id), members[0] if members else None)
             out.append({
                 "id": n.id, "title": (origin or {}).get("title") or n.title, "size": n.size,
@@ -72,13 +89,27 @@ def repeated_figures(store: Store, *, limit: int = 30, min_items: int = 2) -> li
                 select(figures.c.raw).where(figures.c.group_id == g.id).group_by(figures.c.raw)
                 .order_by(func.min(figures.c.id)).limit(12))]
             origin = _item_rows(conn, items.c.id == g.origin_item_id) if g.origin_item_id is not None else []
+            claims = [{"figure_id": r.id, "raw": r.raw, "item_id": r.item_id, "outlet": r.outlet, "lang": r.lang}
+                      for r in conn.execute(
+                          select(figures.c.id, figures.c.raw, figures.c.item_id, items.c.lang, feeds.c.outlet)
+                          .join(items, items.c.id == figures.c.item_id).join(feeds, feeds.c.id == items.c.feed_id)
+                          .where(figures.c.group_id == g.id).order_by(items.c.published_at, figures.c.id).limit(20))]
             out.append({
                 "key": g.key, "value": g.value, "unit": g.unit, "label": g.label, "items": g.items,
                 "outlets": g.outlets, "languages": g.languages, "forms": forms,
                 "first_seen": _iso(g.first_seen), "last_seen": _iso(g.last_seen),
-                "origin": origin[0] if origin else None,
+                "origin": origin[0] if origin else None, "claims": claims,
             })
     return out
+
+
+def recent_labels(store: Store, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest analyst labels, newest first (who, when, what and the verdict)."""
+    with store.read() as conn:
+        rows = conn.execute(select(review_labels).order_by(desc(review_labels.c.created_at),
+                                                           desc(review_labels.c.id)).limit(limit)).all()
+    return [{"kind": r.kind, "subject": r.subject, "verdict": r.verdict, "value": r.value, "reviewer": r.reviewer,
+             "note": r.note, "created": _iso(r.created_at)} for r in rows]
 
 
 def latest_alerts(store: Store, *, limit: int = 20) -> list[dict[str, Any]]:
@@ -103,7 +134,8 @@ def page_data(store: Store, *, clock: Clock = utcnow, limit: int = 30) -> dict[s
     return {
         "generated": _iso(clock()), "counts": counts,
         "narratives": top_narratives(store, limit=limit), "figures": repeated_figures(store, limit=limit),
-        "alerts": latest_alerts(store), "feeds": [asdict(h) for h in health], "feed_summary": health_summary(health),
+        "alerts": latest_alerts(store), "labels": recent_labels(store),
+        "feeds": [asdict(h) for h in health], "feed_summary": health_summary(health),
         **beyond_sections(store, clock=clock),
     }
 
