@@ -68,3 +68,38 @@ def test_chinese_word_spans_index_the_input() -> None:
 
 def test_digits_with_chinese_scale_still_read() -> None:
     assert [f.value for f in extract_figures("价值110亿美元的管道")] == [11_000_000_000.0]
+
+
+def test_arabic_teen_age_in_words() -> None:
+    assert _values("كان ابنها في سن الثالثة عشر عندما بدأ يعاني من الاكتئاب.") == [(13.0, "count")]
+
+
+def test_arabic_tens_with_a_prefix_in_words() -> None:
+    assert _values("تزوج العام الماضي من مخرج أكبر منه بعشرين عامًا.") == [(20.0, "count")]
+
+
+def test_arabic_compound_ordinal_in_words() -> None:
+    assert _values("احتل المركز السابع في يوم عيد مولده الحادي والعشرين.") == [(21.0, "count")]
+
+
+def test_arabic_small_numbers_stay_unread() -> None:
+    assert _values("توفي والده بسبب السرطان بعد ثلاث سنوات.") == []
+
+
+def test_arabic_decade_in_words_is_a_year() -> None:
+    assert _values("حضروا حفلة خلال فترة دراستهم في الجامعة في الثمانينيات.") == [(1980.0, "year")]
+
+
+def test_arabic_decade_of_the_twentieth_century_is_one_figure() -> None:
+    assert _values("عمل في ثمانينيات القرن العشرين في جامعة كارنيغي ميلون.") == [(1980.0, "year")]
+
+
+def test_urdu_age_in_words() -> None:
+    text = "اکتالیس سالہ ویسٹ کا عرف کچھ عرصے سے یہ ہے۔"
+    (fig,) = extract_figures(text)
+    assert (fig.value, text[fig.start:fig.end]) == (41.0, "اکتالیس")
+
+
+def test_urdu_number_words_are_not_read_in_arabic_text() -> None:
+    # "باون" is 52 in Urdu but a transliterated name in Arabic ("Pawn Stars")
+    assert _values("تحدث مبدع برنامج \"باون ستارز\" عن الفيلم.") == []

@@ -7,7 +7,7 @@ decades). Small numbers stay unread: English spells one to nine out too, so read
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from monitor.figures._numbers import Span
 
@@ -85,6 +85,80 @@ def _zh_spans(text: str) -> Iterator[Span]:
         yield Span(start, end, float(value), "count")
 
 
+_HAS_HAN = re.compile("[零〇一二两兩三四五六七八九十百千万萬亿億]")
+_HAS_ARABIC = re.compile("[\u0600-\u06ff]")
+
+
 def word_spans(text: str) -> Iterator[Span]:
     """Figures written as number words, as composite spans (lower priority than digit patterns)."""
-    yield from _zh_spans(text)
+    if _HAS_HAN.search(text):
+        yield from _zh_spans(text)
+    if _HAS_ARABIC.search(text):
+        yield from _arabic_spans(text)
+
+
+_AR_LETTER = "\u0600-\u06ff\u0750-\u077f\u200c"
+_AR_UNITS: dict[int, tuple[str, ...]] = {
+    1: ("واحد", "واحدة", "حادي", "حادية", "إحدى", "احدى"),
+    2: ("اثنان", "اثنين", "اثنتان", "اثنتين", "اثنا", "اثني", "اثنتا", "اثنتي", "ثاني", "ثانية"),
+    3: ("ثلاث", "ثلاثة", "ثالث", "ثالثة"), 4: ("أربع", "أربعة", "اربع", "اربعة", "رابع", "رابعة"),
+    5: ("خمس", "خمسة", "خامس", "خامسة"), 6: ("ست", "ستة", "سادس", "سادسة"),
+    7: ("سبع", "سبعة", "سابع", "سابعة"), 8: ("ثمان", "ثماني", "ثمانية", "ثامن", "ثامنة"),
+    9: ("تسع", "تسعة", "تاسع", "تاسعة"),
+}
+_AR_TENS: dict[int, tuple[str, ...]] = {
+    20: ("عشرون", "عشرين"), 30: ("ثلاثون", "ثلاثين"), 40: ("أربعون", "أربعين", "اربعون", "اربعين"),
+    50: ("خمسون", "خمسين"), 60: ("ستون", "ستين"), 70: ("سبعون", "سبعين"), 80: ("ثمانون", "ثمانين"),
+    90: ("تسعون", "تسعين"),
+}
+# Urdu 11-99 are single words; words that are also common non-number words are left out
+# (چون, ستر "veil", بہتر "better", اسی "this very": "-" keeps their places)
+_UR_WORDS = (  # noqa: SIM905 - a list literal of 89 words would be unreadable
+    "گیارہ بارہ تیرہ چودہ پندرہ سولہ سترہ اٹھارہ انیس بیس اکیس بائیس تئیس چوبیس پچیس چھبیس ستائیس اٹھائیس"
+    " انتیس تیس اکتیس بتیس تینتیس چونتیس پینتیس چھتیس سینتیس اڑتیس انتالیس چالیس اکتالیس بیالیس تینتالیس"
+    " چوالیس پینتالیس چھیالیس سینتالیس اڑتالیس انچاس پچاس اکاون باون ترپن - پچپن چھپن ستاون اٹھاون انسٹھ"
+    " ساٹھ اکسٹھ باسٹھ ترسٹھ چونسٹھ پینسٹھ چھیاسٹھ سڑسٹھ اڑسٹھ انہتر - اکہتر - تہتر چوہتر پچہتر چھہتر"
+    " ستتر اٹھہتر اناسی - اکیاسی بیاسی تراسی چوراسی پچاسی چھیاسی ستاسی اٹھاسی نواسی نوے اکانوے بانوے"
+    " ترانوے چورانوے پچانوے چھیانوے ستانوے اٹھانوے ننانوے"
+).split()
+_UR_VALUES = {w: i + 11 for i, w in enumerate(_UR_WORDS) if w != "-"}
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_AR_UNIT_RX = _alt(w for ws in _AR_UNITS.values() for w in ws)
+_AR_TENS_RX = _alt(w for ws in _AR_TENS.values() for w in ws)
+_AR_PREFIX = r"(?:[وف]?[بلك]?(?:ال|ل)?)"
+_AR_NUMBER = re.compile(
+    r"(?<![" + _AR_LETTER + r"])" + _AR_PREFIX
+    + r"(?:(?P<u>" + _AR_UNIT_RX + r")\s(?:(?P<teen>(?:ال)?عشرة?)|و\s?(?:ال)?(?P<t>" + _AR_TENS_RX + r"))"
+    + r"|(?P<tens>" + _AR_TENS_RX + r")(?P<decade>ي{0,2}ات)?"
+    + r"|(?P<ur>" + _alt(_UR_VALUES) + r"))(?![" + _AR_LETTER + r"])")
+_AR_UNIT_VALUE = {w: v for v, ws in _AR_UNITS.items() for w in ws}
+_AR_TENS_VALUE = {w: v for v, ws in _AR_TENS.items() for w in ws}
+
+
+_URDU_ONLY = re.compile("[ہےںٹڈڑ]")
+_CENTURY_AFTER = re.compile(r"\s(?:من\s)?(?:القرن|قرن)\s(?:ال)?(?:عشرين|العشرين)(?![" + _AR_LETTER + "])")
+
+
+def _arabic_spans(text: str) -> Iterator[Span]:
+    urdu = _URDU_ONLY.search(text) is not None  # Urdu number words are names in Arabic ("باون")
+    for m in _AR_NUMBER.finditer(text):
+        if m.group("ur"):
+            if urdu:
+                yield Span(m.start("ur"), m.end(), float(_UR_VALUES[m.group("ur")]), "count")
+        elif m.group("tens"):
+            tens = _AR_TENS_VALUE[m.group("tens")]
+            if m.group("decade"):
+                # "ثمانينيات القرن العشرين" (the eighties of the twentieth century) is one figure
+                m_century = _CENTURY_AFTER.match(text, m.end())
+                yield Span(m.start(), m_century.end() if m_century else m.end(), float(1900 + tens), "year")
+            else:
+                yield Span(m.start("tens"), m.end(), float(tens), "count")
+        else:
+            unit = _AR_UNIT_VALUE[m.group("u")]
+            value = unit + (10 if m.group("teen") else _AR_TENS_VALUE[m.group("t")])
+            yield Span(m.start("u"), m.end(), float(value), "count")
