@@ -103,3 +103,20 @@ def test_urdu_age_in_words() -> None:
 def test_urdu_number_words_are_not_read_in_arabic_text() -> None:
     # "باون" is 52 in Urdu but a transliterated name in Arabic ("Pawn Stars")
     assert _values("تحدث مبدع برنامج \"باون ستارز\" عن الفيلم.") == []
+
+
+def test_persian_compound_ordinal_in_words() -> None:
+    assert _values("او در نهایت در چهل و چهارمین دور وارد پیت استاپ شد.") == [(44.0, "count")]
+
+
+def test_persian_teen_in_words() -> None:
+    assert _values("پانزده نفر در این حادثه زخمی شدند.") == [(15.0, "count")]
+
+
+def test_persian_small_numbers_and_lookalike_words_stay_unread() -> None:
+    # "ده" is ten but also "village" and "(I) give"; "هشت" (eight) is small
+    assert _values("اگر فرصت بود ابتکار به خرج دهم و در هشت دور باقیمانده بهتر بودم.") == []
+
+
+def test_kurdish_verb_that_looks_like_persian_twentieth_is_not_a_figure() -> None:
+    assert _values("\"بیستم هاوسەرەکەم داوای یارمەتی دەکات\"") == []

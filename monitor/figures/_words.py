@@ -140,6 +140,18 @@ _AR_UNIT_VALUE = {w: v for v, ws in _AR_UNITS.items() for w in ws}
 _AR_TENS_VALUE = {w: v for v, ws in _AR_TENS.items() for w in ws}
 
 
+_FA_UNITS = {"یک": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "هفت": 7, "هشت": 8, "نه": 9}
+_FA_TEENS = {"یازده": 11, "دوازده": 12, "سیزده": 13, "چهارده": 14, "پانزده": 15, "شانزده": 16,
+             "هفده": 17, "هفتده": 17, "هجده": 18, "هیجده": 18, "نوزده": 19}
+_FA_TENS = {"بیست": 20, "سی": 30, "چهل": 40, "پنجاه": 50, "شصت": 60, "هفتاد": 70, "هشتاد": 80, "نود": 90}
+_FA_ORDINAL = r"(?:مین|م|ساله|سالگی)?"
+# Persian tens and teens ("چهل و چهارمین" = 44th); "ده" (10) is also "village" and "I give" (دهم),
+# and "سی" alone (30) is also a letter name, so they are left out
+_FA_NUMBER = re.compile(
+    r"(?<![" + _AR_LETTER + r"])(?:(?P<tens>" + _alt(_FA_TENS) + r")(?:\s?و\s?(?P<unit>" + _alt(_FA_UNITS)
+    + r"))?|(?P<teen>" + _alt(_FA_TEENS) + r"))(?P<suffix>" + _FA_ORDINAL + r")(?![" + _AR_LETTER.replace("\u200c", "")
+    + r"])")
+_KURDISH_ONLY = re.compile("[ەێۆڵڕڤ]")
 _URDU_ONLY = re.compile("[ہےںٹڈڑ]")
 _CENTURY_AFTER = re.compile(r"\s(?:من\s)?(?:القرن|قرن)\s(?:ال)?(?:عشرين|العشرين)(?![" + _AR_LETTER + "])")
 
@@ -162,3 +174,13 @@ def _arabic_spans(text: str) -> Iterator[Span]:
             unit = _AR_UNIT_VALUE[m.group("u")]
             value = unit + (10 if m.group("teen") else _AR_TENS_VALUE[m.group("t")])
             yield Span(m.start("u"), m.end(), float(value), "count")
+    if urdu or _KURDISH_ONLY.search(text):
+        return  # Kurdish "بیستم" is "I heard", not "twentieth"
+    for m in _FA_NUMBER.finditer(text):
+        if m.group("tens"):
+            value = _FA_TENS[m.group("tens")] + (_FA_UNITS[m.group("unit")] if m.group("unit") else 0)
+        else:
+            value = _FA_TEENS[m.group("teen")]
+        if m.group(0) == "سی":
+            continue
+        yield Span(m.start(), m.end(), float(value), "count")
