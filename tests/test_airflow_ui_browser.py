@@ -177,3 +177,28 @@ def test_narratives_page_shows_the_demo_narratives(page: Any, standalone: dict[s
         link = frame.locator(f"a[href='/dags/monitor_ingest/runs/{quote(standalone['run_id'], safe='')}']")
         assert link.count() >= 1
     page.screenshot(path=str(DOCS / "airflow-narratives.png"), full_page=True)
+
+
+def test_an_analyst_labels_a_narrative_member_from_the_page(page: Any, standalone: dict[str, Any]) -> None:
+    """The review form posts through Airflow's session (admin may edit monitor_analyze's runs); the
+    label names the logged-in user and is listed under "Analyst review"."""
+    page.goto(f"{standalone['url']}/plugin/narratives")
+    frame = page.frame_locator("iframe")
+    frame.locator("tr.narrative details > summary").first.click()
+    frame.locator("details.rv > summary").first.click()
+    form = frame.locator("form.review").first
+    form.locator("input[name=note]").fill("checked against the outlet's site")
+    form.locator("button[value=right]").click()
+    form.locator("output.ok").wait_for(timeout=30_000)
+    assert "by admin" in form.locator("output").inner_text()
+    page.reload()
+    frame = page.frame_locator("iframe")
+    frame.locator("tr.label").first.wait_for(timeout=60_000)
+    assert "admin" in frame.locator("tr.label").first.inner_text()
+    # The screenshot for the README: a member's review form open, then the analyst sections.
+    page.set_viewport_size({"width": 1400, "height": 2300})
+    frame.locator("tr.narrative details > summary").first.click()
+    frame.locator("details.rv > summary").first.click()
+    frame.locator("form.review").first.wait_for()
+    page.screenshot(path=str(DOCS / "airflow-narratives-review.png"))
+    page.set_viewport_size({"width": 1400, "height": 900})
