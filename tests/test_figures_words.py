@@ -120,3 +120,28 @@ def test_persian_small_numbers_and_lookalike_words_stay_unread() -> None:
 
 def test_kurdish_verb_that_looks_like_persian_twentieth_is_not_a_figure() -> None:
     assert _values("\"بیستم هاوسەرەکەم داوای یارمەتی دەکات\"") == []
+
+
+@pytest.mark.parametrize(("text", "hour"), [
+    ("O Liverpool defronta o Napoli às três da tarde de quarta-feira, no Estádio San Paolo.", 15.0),
+    ("A las dos de la tarde, había dos furgonetas de policía dentro del cordón.", 14.0),
+    ("Il Chelsea affronta il Videoton alle tre del pomeriggio di giovedì a Londra.", 15.0),
+    ("À deux heures de l'après-midi, deux fourgons de police se trouvaient à l'intérieur.", 14.0),
+    ("Матч начнётся в три часа дня по местному времени.", 15.0),
+])
+def test_hour_in_words_with_a_part_of_the_day_is_a_time(text: str, hour: float) -> None:
+    assert _values(text) == [(hour, "time")]
+
+
+def test_number_word_before_a_day_word_is_a_duration_not_a_time() -> None:
+    assert _values("Они заработали за последние два дня больше очков, чем соперники.") == []
+    assert _values("Foi atacado depois de uma noite na cidade.") == []
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("La victime, âgée d’une quarantaine d’années, se trouvait dans la région.", 40.0),
+    ("La vittima, un quarantenne, si trovava nella zona di Oxford Grove.", 40.0),
+    ("A vítima, um homem na casa dos quarenta anos, estava na zona.", 40.0),
+])
+def test_age_given_by_its_decade_in_words(text: str, age: float) -> None:
+    assert _values(text) == [(age, "count")]

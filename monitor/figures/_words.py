@@ -1,7 +1,8 @@
 """Numbers written as words where translations spell out what English writes in digits.
 
-Chinese numerals (三十, 两百五十, 二〇一八年, 下午三点) and Arabic/Urdu number words (ages, teens, tens,
-decades). Small numbers stay unread: English spells one to nine out too, so reading them adds noise.
+Chinese numerals; Arabic, Urdu and Persian number words from ten up (ages, ordinals, decades); hours
+with a part of the day and ages by decade in European languages. Small counts stay unread (English
+spells one to nine out too, so reading them adds noise).
 """
 
 from __future__ import annotations
@@ -95,6 +96,10 @@ def word_spans(text: str) -> Iterator[Span]:
         yield from _zh_spans(text)
     if _HAS_ARABIC.search(text):
         yield from _arabic_spans(text)
+    yield from _clock_word_spans(text)
+    for m in _AGE_DECADE.finditer(text):
+        decade = next(g for g in m.groups() if g)
+        yield Span(m.start(), m.end(), float(_AGE_DECADE_VALUE[decade.lower()[:4]]), "count")
 
 
 _AR_LETTER = "\u0600-\u06ff\u0750-\u077f\u200c"
@@ -184,3 +189,56 @@ def _arabic_spans(text: str) -> Iterator[Span]:
         if m.group(0) == "سی":
             continue
         yield Span(m.start(), m.end(), float(value), "count")
+
+
+# hours 1-12 as words in European languages, read only with a part of the day after them
+# ("às três da tarde" = 15:00, "alle tre del pomeriggio", "в три часа дня")
+_HOUR_LISTS = (
+    "une un deux trois quatre cinq six sept huit neuf dix onze douze",
+    "una uno dos tres cuatro cinco seis siete ocho nueve diez once doce",
+    "una un due tre quattro cinque sei sette otto nove dieci undici dodici",
+    "uma um duas três quatro cinco seis sete oito nove dez onze doze",
+    "eins ein zwei drei vier fünf sechs sieben acht neun zehn elf zwölf",
+    "час один два три четыре пять шесть семь восемь девять десять одиннадцать двенадцать",
+)
+
+
+def _hour_table() -> dict[str, int]:
+    table: dict[str, int] = {}
+    for line in _HOUR_LISTS:
+        words = line.split()
+        if len(words) == 13:  # two spellings of one
+            table[words[0]] = 1
+            words = words[1:]
+        table.update({w: i + 1 for i, w in enumerate(words)})
+    return table
+
+
+_HOUR_WORDS = _hour_table()
+_PM_WORDS = r"tarde|noite|noche|pomeriggio|sera|soir|après-midi|nachmittags|abends|дня|вечера"
+_AM_WORDS = r"manhã|mañana|mattina|mattino|matin|morgens|утра"
+_CLOCK_WORDS = re.compile(
+    r"(?<![^\W\d_])(?:(?P<prep>las|la|às|as|alle|all['’]|à|um|gegen)\s)?(?P<h>" + _alt(_HOUR_WORDS) + r")"
+    r"(?P<hw>\s(?:heures?|horas?|ore|Uhr|часа|часов))?"
+    r"\s(?:(?:de\sla|de\sl['’]|da|del|di|du|de|della)\s?)?(?:(?P<pm>" + _PM_WORDS + r")|(?P<am>" + _AM_WORDS
+    + r"))(?![^\W\d_])", re.I)
+# "une quarantaine d'années", "un quarantenne", "na casa dos quarenta": an age given by its decade
+_AGE_DECADE_VALUE = {"ving": 20, "vent": 20, "vint": 20, "tren": 30, "trin": 30, "quar": 40, "cinq": 50,
+                     "soix": 60, "sess": 60, "sett": 70, "sete": 70, "otta": 80, "oite": 80, "nova": 90,
+                     "nove": 90}
+_AGE_DECADE = re.compile(
+    r"(?<![^\W\d_])(?:(vingt|trent|quarant|cinquant|soixant)aine\sd['’]années"
+    r"|(vent|trent|quarant|cinquant|sessant|settant|ottant|novant)enne"
+    r"|(?:na\scasa\sdos|nos\sseus)\s(vinte|trinta|quarenta|cinquenta|sessenta|setenta|oitenta|noventa))"
+    r"(?![^\W\d_])", re.I)
+
+
+def _clock_word_spans(text: str) -> Iterator[Span]:
+    for m in _CLOCK_WORDS.finditer(text):
+        # "duas da tarde" needs "às" or "horas" to be a time: "dos días", "uma noite" are durations
+        if not (m.group("hw") or m.group("prep")):
+            continue
+        hour = _HOUR_WORDS[m.group("h").lower()]
+        if m.group("pm") and hour < 12:
+            hour += 12
+        yield Span(m.start("h"), m.end(), float(hour), "time")
