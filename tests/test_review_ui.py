@@ -125,6 +125,14 @@ def test_a_request_from_another_origin_is_refused(api_server: Any, analysed: dic
     assert _labels(store) == []
 
 
+def test_a_request_from_the_site_behind_a_proxy_is_accepted(api_server: Any, analysed: dict[str, int],
+                                                            store: Store) -> None:
+    r = _post(api_server, {"kind": "membership", "subject": str(analysed["story_ru"]), "verdict": "right"},
+              "user", Origin="https://news-desk.example", **{"X-Forwarded-Host": "news-desk.example"})
+    assert r.status_code == 200, r.text
+    assert len(_labels(store)) == 1
+
+
 def test_a_label_about_something_unknown_is_a_clear_error(api_server: Any, analysed: dict[str, int],
                                                           store: Store) -> None:
     r = _post(api_server, {"kind": "membership", "subject": "999999", "verdict": "wrong"}, "user")

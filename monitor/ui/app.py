@@ -62,7 +62,10 @@ def check_same_origin_json(request: Request) -> None:
     if ctype != "application/json":
         raise HTTPException(415, "the review endpoint accepts application/json only")
     origin = request.headers.get("origin")
-    if origin is not None and urlsplit(origin).netloc != request.headers.get("host", ""):
+    # Behind a reverse proxy the browser's host arrives as X-Forwarded-Host; a foreign page cannot
+    # set that header on a cross-site request without a preflight either.
+    ours = {request.headers.get("host"), request.headers.get("x-forwarded-host")} - {None}
+    if origin is not None and urlsplit(origin).netloc not in ours:
         raise HTTPException(403, "cross-site review requests are refused")
 
 
