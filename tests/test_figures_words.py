@@ -145,3 +145,19 @@ def test_number_word_before_a_day_word_is_a_duration_not_a_time() -> None:
 ])
 def test_age_given_by_its_decade_in_words(text: str, age: float) -> None:
     assert _values(text) == [(age, "count")]
+
+
+def test_pashto_teen_before_percent_in_words() -> None:
+    assert _values("په لندن کې دیارلس سلنه نوي کورونه د بهرنیانو لخوا اخېستل شوي.") == [(13.0, "count")]
+
+
+def test_pashto_age_decade_in_words() -> None:
+    assert _values("قرباني شوی کس د خپل عمر په څلویښتمو کې و.") == [(40.0, "count")]
+
+
+def test_kurdish_age_decade_in_words() -> None:
+    assert _values("قوربانییەکە، لە چلەکانی تەمەنیەتی، لە ناوچەی ئۆکسفۆرد گرۆڤ بوو.") == [(40.0, "count")]
+
+
+def test_spelled_out_acronym_letter_is_not_thirty() -> None:
+    assert _values("لە وتووێژ لەگەڵ سی ئێن بی سی وتی.") == []

@@ -157,6 +157,32 @@ _FA_NUMBER = re.compile(
     + r"))?|(?P<teen>" + _alt(_FA_TEENS) + r"))(?P<suffix>" + _FA_ORDINAL + r")(?![" + _AR_LETTER.replace("\u200c", "")
     + r"])")
 _KURDISH_ONLY = re.compile("[ەێۆڵڕڤ]")
+_PASHTO_ONLY = re.compile("[ټډړږښځڅېۍګڼ]")
+# Sorani Kurdish and Pashto teens and tens (Pashto "نوي" = 90 is also "new" and Kurdish "سی" = 30 also
+# spells the letter C in "سی ئێن ئێن", so they are left out);
+# endings: ordinals and plurals ("څلویښتمو", "چلەکانی" = in his forties)
+_CKB_VALUES = {w: v for v, ws in {
+    11: "یازدە", 12: "دوازدە", 13: "سیازدە سێزدە", 14: "چواردە", 15: "پازدە پانزدە", 16: "شازدە",
+    17: "حەڤدە حەفدە", 18: "هەژدە", 19: "نۆزدە", 20: "بیست", 40: "چل", 50: "پەنجا",
+    60: "شەست", 70: "حەفتا", 80: "هەشتا", 90: "نەوەد"}.items() for w in ws.split()}
+_PS_VALUES = {w: v for v, ws in {
+    11: "یوولس", 12: "دولس", 13: "دیارلس", 14: "څوارلس", 15: "پنځلس", 16: "شپاړس", 17: "اوولس",
+    18: "اتلس", 19: "نولس", 20: "شل", 30: "دېرش دیرش", 40: "څلوېښت څلویښت", 50: "پنځوس",
+    60: "شپېته شپیته", 70: "اویا", 80: "اتیا"}.items() for w in ws.split()}
+
+
+def _table_regex(values: dict[str, int], endings: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![" + _AR_LETTER + r"])(" + _alt(values) + r")(?:" + endings + r")?(?!["
+                      + _AR_LETTER.replace("\u200c", "") + r"])")
+
+
+_CKB_NUMBER = _table_regex(_CKB_VALUES, "ەم|ەمین|ەکان|ەکانی|ەکاندا|ی")
+_PS_NUMBER = _table_regex(_PS_VALUES, "م|مه|مو|و")
+
+
+def _table_spans(text: str, rx: re.Pattern[str], values: dict[str, int]) -> Iterator[Span]:
+    for m in rx.finditer(text):
+        yield Span(m.start(), m.end(), float(values[m.group(1)]), "count")
 _URDU_ONLY = re.compile("[ہےںٹڈڑ]")
 _CENTURY_AFTER = re.compile(r"\s(?:من\s)?(?:القرن|قرن)\s(?:ال)?(?:عشرين|العشرين)(?![" + _AR_LETTER + "])")
 
@@ -179,8 +205,14 @@ def _arabic_spans(text: str) -> Iterator[Span]:
             unit = _AR_UNIT_VALUE[m.group("u")]
             value = unit + (10 if m.group("teen") else _AR_TENS_VALUE[m.group("t")])
             yield Span(m.start("u"), m.end(), float(value), "count")
-    if urdu or _KURDISH_ONLY.search(text):
-        return  # Kurdish "بیستم" is "I heard", not "twentieth"
+    if urdu:
+        return
+    if _KURDISH_ONLY.search(text):  # Kurdish "بیستم" is "I heard", not the Persian "twentieth"
+        yield from _table_spans(text, _CKB_NUMBER, _CKB_VALUES)
+        return
+    if _PASHTO_ONLY.search(text):
+        yield from _table_spans(text, _PS_NUMBER, _PS_VALUES)
+        return
     for m in _FA_NUMBER.finditer(text):
         if m.group("tens"):
             value = _FA_TENS[m.group("tens")] + (_FA_UNITS[m.group("unit")] if m.group("unit") else 0)
