@@ -142,6 +142,7 @@ def test_number_word_before_a_day_word_is_a_duration_not_a_time() -> None:
     ("La victime, âgée d’une quarantaine d’années, se trouvait dans la région.", 40.0),
     ("La vittima, un quarantenne, si trovava nella zona di Oxford Grove.", 40.0),
     ("A vítima, um homem na casa dos quarenta anos, estava na zona.", 40.0),
+    ("Das Opfer, ein Mann in den Vierzigern, befand sich im Gebiet Oxford Grove.", 40.0),
 ])
 def test_age_given_by_its_decade_in_words(text: str, age: float) -> None:
     assert _values(text) == [(age, "count")]

@@ -254,14 +254,17 @@ _CLOCK_WORDS = re.compile(
     r"(?P<hw>\s(?:heures?|horas?|ore|Uhr|часа|часов))?"
     r"\s(?:(?:de\sla|de\sl['’]|da|del|di|du|de|della)\s?)?(?:(?P<pm>" + _PM_WORDS + r")|(?P<am>" + _AM_WORDS
     + r"))(?![^\W\d_])", re.I)
-# "une quarantaine d'années", "un quarantenne", "na casa dos quarenta": an age given by its decade
+# "une quarantaine d'années", "un quarantenne", "na casa dos quarenta", "in den Vierzigern": an age
+# given by its decade
 _AGE_DECADE_VALUE = {"ving": 20, "vent": 20, "vint": 20, "tren": 30, "trin": 30, "quar": 40, "cinq": 50,
                      "soix": 60, "sess": 60, "sett": 70, "sete": 70, "otta": 80, "oite": 80, "nova": 90,
-                     "nove": 90}
+                     "nove": 90, "zwan": 20, "drei": 30, "vier": 40, "fünf": 50, "sech": 60, "sieb": 70,
+                     "acht": 80, "neun": 90}
 _AGE_DECADE = re.compile(
     r"(?<![^\W\d_])(?:(vingt|trent|quarant|cinquant|soixant)aine\sd['’]années"
     r"|(vent|trent|quarant|cinquant|sessant|settant|ottant|novant)enne"
-    r"|(?:na\scasa\sdos|nos\sseus)\s(vinte|trinta|quarenta|cinquenta|sessenta|setenta|oitenta|noventa))"
+    r"|(?:na\scasa\sdos|nos\sseus)\s(vinte|trinta|quarenta|cinquenta|sessenta|setenta|oitenta|noventa)"
+    r"|in\sden\s(zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|achtzig|neunzig)ern?)"
     r"(?![^\W\d_])", re.I)
 
 
