@@ -162,3 +162,11 @@ def test_kurdish_age_decade_in_words() -> None:
 
 def test_spelled_out_acronym_letter_is_not_thirty() -> None:
     assert _values("لە وتووێژ لەگەڵ سی ئێن بی سی وتی.") == []
+
+
+def test_chinese_hour_with_minutes_in_words_is_a_time_without_a_part_of_the_day() -> None:
+    assert _values("比赛于三点十五分开始。") == [(3.25, "time")]
+
+
+def test_chinese_points_of_a_plan_are_not_a_time() -> None:
+    assert _values("他提出了三点建议。") == []

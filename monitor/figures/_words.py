@@ -58,9 +58,10 @@ def _zh_spans(text: str) -> Iterator[Span]:
             continue
         digitwise = all(c in _ZH_DIGITS for c in run)
         if after[:1] in ("点", "點", "时"):
-            if any(before.endswith(cue) for cue in _ZH_ANY_TIME) and value <= 12:
+            m_min = _ZH_MINUTES.match(text, end + 1)
+            # an hour needs a part of the day before it or minutes after it ("三点十五分")
+            if (any(before.endswith(cue) for cue in _ZH_ANY_TIME) or m_min) and value <= 24:
                 hour = value + 12 if any(before.endswith(cue) for cue in _ZH_PM) and value < 12 else value
-                m_min = _ZH_MINUTES.match(text, end + 1)
                 minutes = 0 if m_min is None else 30 if m_min.group(2) else zh_value(m_min.group(1)) or 0
                 stop = end + 1 if m_min is None else m_min.end()
                 if minutes < 60:
