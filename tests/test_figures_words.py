@@ -7,9 +7,17 @@ small numbers (one to nine) stay unread because English spells them out too.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitor.figures import extract_figures
-from monitor.figures._words import zh_value
+from monitor.figures._words import word_spans, zh_value
+
+# pieces of number words in every script the word rules read, with case traps ("İ", "ſ")
+_PIECES = ["十", "二", "万", "零", "点", "分", "半", "下午", "月", "年代", "百分之", "〇", "第", "几",
+           "عشر", "ثلاثة", "و", "العشرين", "ينيات", "القرن", "چوبیس", "ے", "چهل", "مین", "ە", "ی",
+           "څلویښت", "ښ", "tres", "de la tarde", "às", "três", "İ", "ſ", "ieben", "Uhr abends",
+           "quarantaine d'années", "in den Vierzigern", " ", "\u200c", "3", "12", ".", ","]
 
 
 def _values(text: str) -> list[tuple[float, str]]:
@@ -170,3 +178,17 @@ def test_chinese_hour_with_minutes_in_words_is_a_time_without_a_part_of_the_day(
 
 def test_chinese_points_of_a_plan_are_not_a_time() -> None:
     assert _values("他提出了三点建议。") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
+def test_number_word_spans_index_the_input_and_never_raise(text: str) -> None:
+    for sp in word_spans(text):
+        assert 0 <= sp.start < sp.end <= len(text)
+    for fig in extract_figures(text):
+        assert fig.raw == text[fig.start:fig.end]
+
+
+def test_case_folded_letters_do_not_break_hour_words() -> None:
+    # "İ".lower() is two characters, so a plain dict lookup of the matched word would fail
+    assert _values("às dİecİ da tarde") == [(22.0, "time")]

@@ -91,6 +91,14 @@ _HAS_HAN = re.compile("[零〇一二两兩三四五六七八九十百千万萬�
 _HAS_ARABIC = re.compile("[\u0600-\u06ff]")
 
 
+def _case_lookup(table: dict[str, int], word: str) -> int:
+    """The value of a word matched case-insensitively ("İ" and "ſ" do not lower() to a key)."""
+    found = table.get(word.lower())
+    if found is None:
+        found = next(v for k, v in table.items() if re.fullmatch(re.escape(k), word, re.I))
+    return found
+
+
 def word_spans(text: str) -> Iterator[Span]:
     """Figures written as number words, as composite spans (lower priority than digit patterns)."""
     if _HAS_HAN.search(text):
@@ -100,7 +108,7 @@ def word_spans(text: str) -> Iterator[Span]:
     yield from _clock_word_spans(text)
     for m in _AGE_DECADE.finditer(text):
         decade = next(g for g in m.groups() if g)
-        yield Span(m.start(), m.end(), float(_AGE_DECADE_VALUE[decade.lower()[:4]]), "count")
+        yield Span(m.start(), m.end(), float(_case_lookup(_AGE_DECADE_VALUE, decade[:4])), "count")
 
 
 _AR_LETTER = "\u0600-\u06ff\u0750-\u077f\u200c"
@@ -274,7 +282,7 @@ def _clock_word_spans(text: str) -> Iterator[Span]:
         # "duas da tarde" needs "às" or "horas" to be a time: "dos días", "uma noite" are durations
         if not (m.group("hw") or m.group("prep")):
             continue
-        hour = _HOUR_WORDS[m.group("h").lower()]
+        hour = _case_lookup(_HOUR_WORDS, m.group("h"))
         if m.group("pm") and hour < 12:
             hour += 12
         yield Span(m.start("h"), m.end(), float(hour), "time")
