@@ -4,7 +4,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PYTEST_ARGS ?=
+# Two workers (CI and dev machines have 2 cores); each test file runs in one worker.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: help install demo test test-sqlite test-postgres airflow bench lint system-deps clean
 
