@@ -79,7 +79,8 @@ def test_two_overlapping_runs_insert_and_send_everything_once(site: tuple[FaultS
     open_store(database_url).close()  # migrated once up front: both runs then race on data, not schema
     srv.gated_feeds.update(FEEDS)
     with running_smtp_server() as smtp:
-        run_env = {**env, "MONITOR_SMTP_URL": smtp.url}
+        # every feed at once from each run (all are on one host), so both runs can reach the gate
+        run_env = {**env, "MONITOR_SMTP_URL": smtp.url, "MONITOR_HTTP__PER_HOST_CONCURRENCY": str(len(FEEDS))}
         procs = [subprocess.Popen([*MONITOR, "run", "--send"], env=run_env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE) for _ in range(2)]
         _wait_for(lambda: all(srv.hits.get(f"/feed/{n}.xml", 0) >= 2 for n in FEEDS), procs)
