@@ -140,6 +140,8 @@ class MatchingSettings(_Model):
     crosslingual: bool = Field(default=True, description="link translations by shared evidence")
     crosslingual_threshold: float = Field(default=0.2, ge=0, le=1)
     crosslingual_min_shared: int = Field(default=3, ge=1)
+    crosslingual_max_candidates: int = Field(
+        default=50, ge=1, description="items scored per item: those sharing the most rare evidence")
     crosslingual_min_anchors: int = Field(
         default=2, ge=0, description="shared figures, Latin-script names or URLs a translation link needs")
     crosslingual_max_df: float = Field(default=0.05, gt=0, le=1,

@@ -201,24 +201,36 @@ def crosslingual_candidates(conn: Connection, item_id: int, lang: str | None, to
     if len(rare) < settings.crosslingual_min_shared:
         return []
     e2 = evidence_tokens.alias("e2")
+    shared_count = func.count()
+    # The items sharing the most rare evidence, at most crosslingual_max_candidates of them:
+    # a translation shares many of an item's names and figures, so it ranks near the top, and
+    # the per-item work stays bounded however large the store grows.
     hits = conn.execute(
         select(e2.c.item_id, items.c.lang)
         .join(items, items.c.id == e2.c.item_id)
         .where(e2.c.token.in_(rare), e2.c.item_id != item_id, items.c.lang.is_not(None), items.c.lang != lang)
         .group_by(e2.c.item_id, items.c.lang)
-        .having(func.count() >= settings.crosslingual_min_shared)).all()
+        .having(shared_count >= settings.crosslingual_min_shared)
+        .order_by(shared_count.desc(), e2.c.item_id)
+        .limit(settings.crosslingual_max_candidates)).all()
+    if not hits:
+        return []
+    # Every candidate's evidence and its document frequencies in two queries, not two per candidate.
+    their_tokens: dict[int, set[int]] = {}
+    for other, token in conn.execute(select(evidence_tokens.c.item_id, evidence_tokens.c.token)
+                                     .where(evidence_tokens.c.item_id.in_([h[0] for h in hits]))):
+        their_tokens.setdefault(other, set()).add(token)
+    unseen = sorted(set().union(*their_tokens.values()) - set(df)) if their_tokens else []
+    all_df = {str(h): n for h, n in {**df, **_document_frequencies(conn, unseen)}.items()}
+    mine = [str(h) for h in tokens]
     # Only the best-scoring item of each other language is linked: a story has one version
     # per outlet and language at a time, while unrelated items that happen to share a few
     # names and figures are many. On NTREX this rule links far more precisely than a
     # threshold alone (benchmarks/cluster_eval.py).
     best: dict[str, Candidate] = {}
     for other, other_lang in sorted(hits):
-        theirs = sorted({r[0] for r in conn.execute(select(evidence_tokens.c.token)
-                                                   .where(evidence_tokens.c.item_id == other))})
-        their_df = _document_frequencies(conn, [h for h in theirs if h not in df])
-        all_df = {**df, **their_df}
-        score = evidence_cosine([str(h) for h in tokens], [str(h) for h in theirs],
-                                {str(h): n for h, n in all_df.items()}, total)
+        theirs = sorted(their_tokens.get(other, set()))
+        score = evidence_cosine(mine, [str(h) for h in theirs], all_df, total)
         if score < settings.crosslingual_threshold:
             continue
         # Consonant keys of common words collide across unrelated texts in the same script
