@@ -32,7 +32,7 @@ test: install system-deps  ## Run the whole test suite (SQLite; PostgreSQL too w
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-postgres: install system-deps  ## Run the suite against a local PostgreSQL (installed and started if needed)
-	MONITOR_TEST_DATABASE_URL=$$(scripts/postgres-start.sh) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	MONITOR_TEST_DATABASE_URL=$$(scripts/postgres-start.sh | tail -n 1) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 airflow: install  ## Start `airflow standalone` with the project's DAGs and plugins on http://127.0.0.1:8080
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/airflow-standalone.sh
