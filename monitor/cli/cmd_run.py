@@ -53,15 +53,15 @@ def print_report(report: dict[str, object], digests: list[dict[str, object]] | N
     for c in ("id", "outlets", "langs", "items", "origin outlet", "first published", "title"):
         t.add_column(c)
     for n in report["top_narratives"]:  # type: ignore[attr-defined]
-        t.add_row(n["id"], str(n["outlets"]), str(n["languages"]), str(n["size"]), n["origin_outlet"] or "",
-                  (n["origin_published"] or "")[:16], (n["title"] or "")[:60])
+        t.add_row(n["id"], str(n["outlets"]), str(n["languages"]), str(n["size"]), n["origin"]["outlet"] or "",
+                  (n["first_seen"] or "")[:16], (n["title"] or "")[:60])
     con.print(t)
     f = Table(title=f"repeated figures ({report['repeated_figures']})")
     for c in ("figure", "unit", "outlets", "langs", "items", "first seen in"):
         f.add_column(c)
     for g in report["top_figures"]:  # type: ignore[attr-defined]
         f.add_row(format_value(g["value"]), g["unit"] or "", str(g["outlets"]), str(g["languages"]),
-                  str(g["items"]), g["origin_outlet"] or "")
+                  str(g["items"]), (g["origin"] or {}).get("outlet") or "")
     con.print(f)
     for d in digests or []:
         con.print(f"digest for {d['recipient']} ({d['period']}, {d['alerts']} alerts, {d.get('status')}): "
