@@ -11,7 +11,7 @@ import hashlib
 import math
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from monitor.figures import extract_figures
@@ -221,11 +221,6 @@ def script_of(text: str) -> str:
         s = _script(m.group(0))
         counts[s] = counts.get(s, 0) + 1
     return max(sorted(counts), key=lambda s: counts[s]) if counts else "none"
-
-
-def pairwise_scores(evs: Sequence[Evidence], index: EvidenceIndex) -> list[list[float]]:
-    """The full matrix of evidence scores (small corpora; the store uses candidates)."""
-    return [[index.score(a, b) for b in evs] for a in evs]
 
 
 def token_hash(token: str) -> int:

@@ -182,10 +182,6 @@ def health_summary(rows: Sequence[FeedHealth]) -> dict[str, int]:
     return counts
 
 
-def unhealthy(rows: Sequence[FeedHealth]) -> list[FeedHealth]:
-    return [r for r in rows if r.status in ("failing", "disabled", "stale")]
-
-
 def write_health_report(rows: Sequence[FeedHealth], path: Path, *, clock: Clock = utcnow) -> Path:
     """Write the feed-health report as JSON (summary plus one object per feed) to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)

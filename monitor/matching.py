@@ -34,10 +34,6 @@ def fingerprinter_for(settings: MatchingSettings) -> Fingerprinter:
     return Fingerprinter(num_perm=settings.num_perm, shingle_size=settings.shingle_size)
 
 
-def fp_scheme(fp: Fingerprinter) -> str:
-    return fp.scheme
-
-
 def _original_text(title: str | None, summary: str | None, content: str | None) -> str:
     # Evidence needs the original spelling: capitals mark names, which normalization folds.
     # Feed boilerplate goes first: "… appeared first on <outlet>" would tie every item of an

@@ -48,7 +48,6 @@ PERSIAN_URDU_LETTERS = frozenset("\u067e\u0686\u0698\u06af\u06a9\u06cc")
 PERSIAN_ONLY_LETTERS = frozenset("\u06c0")
 # Arabic orthography: teh marbuta. (Arabic yeh ي and kaf ك also occur in Persian text typed
 # with an Arabic keyboard layout, so they are not evidence against Persian.)
-ARABIC_ONLY_LETTERS = frozenset("\u0629")
 
 # Frequent function words (after unifying ي->ی, ك->ک). Each hit is evidence for its language.
 # (and both Urdu hehs ھ ہ -> ه, which Arabic typed on other keyboards also shows).

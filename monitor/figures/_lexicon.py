@@ -169,7 +169,6 @@ ORDINAL_SUFFIX = r"(?:st|nd|rd|th|er|re|e|ème|eme|º|ª|°|\.º|\.ª|-й|-я|-�
 TIME_CUES = (
     r"(?:at|um|alle|à|a las|às|as|о|об|в|saat|ساعت|الساعة|בשעה|से|بجے)\s*$"
 )
-TIME_AFTER = r"\s?(?:a\.m\.|p\.m\.|am\b|pm\b|Uhr\b|h\b|ч\.?|hrs?\b|uur\b)"
 
 # Month names (stems), to tell day numbers (kind "date") from counts. Matched case-insensitively.
 MONTHS = (

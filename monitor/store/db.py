@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -81,9 +81,9 @@ def migrate(engine: Engine) -> None:
 
 def schema_is_current(engine: Engine) -> bool:
     """True when every Alembic head has been applied."""
+    from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
-    from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -143,7 +143,3 @@ def transaction(engine: Engine) -> Iterator[Connection]:
     (BEGIN IMMEDIATE) so concurrent writers wait on busy_timeout instead of failing."""
     with engine.connect().execution_options(immediate=True) as conn, conn.begin():
         yield conn
-
-
-def table_names(engine: Engine) -> list[str]:
-    return sorted(inspect(engine).get_table_names())
