@@ -44,9 +44,10 @@ def annotate_items(store: Store, ids: Sequence[int], identifier: LanguageIdentif
         rows = [r for r in item_rows(conn, ids) if r["normalized_text"] is None]
     updates: list[dict[str, Any]] = []
     figure_rows: list[dict[str, Any]] = []
-    for r in rows:
+    langs = identifier.detect_many([identifier.item_sample(r["title"], r["summary"], r["content"]) for r in rows],
+                                   [r["declared_language"] for r in rows])
+    for r, lang in zip(rows, langs, strict=True):
         text = item_text(r)
-        lang = identifier.detect_item(r["title"], r["summary"], r["content"], hint=r["declared_language"])
         code = None if lang.lang == "und" else lang.lang
         updates.append({"id": r["id"], "lang": lang.lang, "lang_confidence": lang.confidence,
                         "normalized_text": normalize_text(text, code)})

@@ -130,8 +130,13 @@ class LanguageIdentifier:
     def detect_item(self, title: str, summary: str, content: str,
                     hint: str | None = None) -> LanguageResult:
         """The main language of a feed item, read from its title, summary and content."""
+        return self.detect(self.item_sample(title, summary, content), hint)
+
+    def item_sample(self, title: str, summary: str, content: str) -> str:
+        """The bounded text an item's language is read from (long articles need not be read whole);
+        pass these to detect_many to identify a batch of items at once."""
         parts = [html_to_text(p) for p in (title, summary, content[: self.max_chars * 2]) if p]
-        return self.detect("\n".join(parts)[: self.max_chars], hint)
+        return "\n".join(parts)[: self.max_chars]
 
     def detect_many(self, texts: Iterable[str],
                     hints: Iterable[str | None] | None = None) -> list[LanguageResult]:
