@@ -125,7 +125,8 @@ def run_one(backend: str, size: int, url: str, queries: int, settings: MatchingS
             with_datasketch: bool, seed: int = 7) -> dict[str, Any]:
     from sqlalchemy import text
 
-    from monitor.matching import candidate_fingerprints, lsh_candidates
+    from monitor.lshindex import lsh_candidates
+    from monitor.matching import candidate_fingerprints
 
     rng = np.random.default_rng(seed)
     fp = Fingerprinter(num_perm=settings.num_perm, shingle_size=settings.shingle_size)

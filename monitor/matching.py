@@ -20,10 +20,11 @@ from sqlalchemy import Connection, func, select
 
 from monitor.config import MatchingSettings
 from monitor.crosslingual import evidence, evidence_cosine, token_hash
-from monitor.fingerprint import Fingerprinter, band_keys, estimate_jaccard, passages
+from monitor.fingerprint import Fingerprinter, estimate_jaccard, passages
+from monitor.lshindex import band_rows, lsh_candidates, write_band_rows
 from monitor.normalize import strip_boilerplate
 from monitor.store import Store, insert_ignore
-from monitor.store.tables import evidence_tokens, fingerprints, items, lsh_bands, matches
+from monitor.store.tables import evidence_tokens, fingerprints, items, matches
 from monitor.store.tables import passages as passages_table
 from monitor.timeutil import utcnow
 
@@ -50,8 +51,7 @@ def index_rows(item_id: int, normalized: str, original: str, lang: str | None,
         "fingerprints": [{"item_id": item_id, "minhash": sig.astype("<u8").tobytes(),
                           "shingles": int(shingles.size), "scheme": fp.scheme}],
         # an item without words gets no band keys: empty texts are alike but tell nothing
-        "lsh_bands": [{"band": b, "key": k, "item_id": item_id}
-                      for b, k in enumerate(band_keys(sig, settings.bands, settings.rows))] if shingles.size else [],
+        "lsh_bands": band_rows(item_id, sig, settings) if shingles.size else [],
         "passages": [{"hash": h, "item_id": item_id, "position": pos, "text": t[:1000]}
                      for h, pos, t in passages(normalized)],
         "evidence_tokens": [{"token": token_hash(t), "item_id": item_id}
@@ -80,7 +80,7 @@ def index_items(store: Store, settings: MatchingSettings, ids: Sequence[int],
             out[table].extend(table_rows)
     with store.write() as conn:
         insert_ignore(conn, fingerprints, out["fingerprints"], ["item_id"])
-        insert_ignore(conn, lsh_bands, out["lsh_bands"], ["band", "key", "item_id"])
+        write_band_rows(conn, out["lsh_bands"])
         insert_ignore(conn, passages_table, out["passages"], ["hash", "item_id"])
         insert_ignore(conn, evidence_tokens, out["evidence_tokens"], ["token", "item_id"])
     return len(out["fingerprints"])
@@ -117,20 +117,6 @@ def containment_from(jaccard: float, size_a: int, size_b: int) -> float:
 
 def _placeholder(conn: Connection) -> str:
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
-
-
-def lsh_candidates(conn: Connection, sig: Signature, settings: MatchingSettings) -> set[int]:
-    """Items sharing at least one band key with ``sig`` (one primary-key search per band).
-
-    An OR of (band, key) equalities, not a row-value IN: SQLite plans "(band, key) IN
-    (VALUES ...)" as a full table scan, but each OR term as a primary-key search. Sent as
-    driver SQL because building and compiling the expression costs more than the lookups.
-    """
-    keys = band_keys(sig, settings.bands, settings.rows)
-    ph = _placeholder(conn)
-    where = " OR ".join(f"(band = {b} AND key = {ph})" for b in range(len(keys)))
-    rows = conn.exec_driver_sql(f"SELECT item_id FROM lsh_bands WHERE {where}", tuple(keys))
-    return {int(r[0]) for r in rows}
 
 
 def candidate_fingerprints(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[Signature, int]]:
