@@ -47,7 +47,7 @@ def serve_directory(directory: Path, port: int = 0, host: str = "127.0.0.1") -> 
 class PlantedCase:
     """One planted case of config/demo/expected.yaml and whether the store shows it."""
 
-    kind: str  # narrative case (verbatim, edited, translated, ...) or "figure"
+    kind: str  # narrative case (verbatim, edited, translated, ...), "figure" or "blind spot"
     name: str
     found: bool
     detail: str
@@ -101,11 +101,27 @@ def _figure_checks(conn: Connection, ids: dict[str, int], planted: list[dict[str
     return out
 
 
+def _blind_spot_checks(conn: Connection, planted: dict[str, Any]) -> list[PlantedCase]:
+    out = []
+    for f in planted.get("failing", []):
+        row = conn.execute(select(feeds.c.outlet, feeds.c.last_status, feeds.c.last_error,
+                                  feeds.c.consecutive_failures).where(feeds.c.name == f["feed"])).one_or_none()
+        if row is None:
+            out.append(PlantedCase("blind spot", f"{f['feed']} failing", False, "feed not in the store"))
+            continue
+        ok = row.last_status == "error" and f["reason"] in (row.last_error or "")
+        out.append(PlantedCase("blind spot", f"{row.outlet} ({f['feed']}) cannot be read", ok,
+                               f"{row.consecutive_failures} failed fetch(es): {row.last_error or row.last_status}"))
+    return out
+
+
 def check_planted(store: Store, expected: Path = DEMO_DIR / "expected.yaml") -> list[PlantedCase]:
-    """Compare the store with the demo corpus's ground truth (narratives, translations, figures)."""
+    """Compare the store with the demo corpus's ground truth (narratives, translations, figures,
+    the failing feed the digest must list as a blind spot)."""
     truth = yaml.safe_load(expected.read_text(encoding="utf-8"))
     with store.read() as conn:
         ids = {f"{r.name}:{r.item_key}": r.id for r in conn.execute(
             select(feeds.c.name, items.c.item_key, items.c.id).join(feeds, feeds.c.id == items.c.feed_id))}
         return (_narrative_checks(conn, ids, truth.get("narratives", []))
-                + _figure_checks(conn, ids, truth.get("figures", [])))
+                + _figure_checks(conn, ids, truth.get("figures", []))
+                + _blind_spot_checks(conn, truth.get("blind_spots") or {}))

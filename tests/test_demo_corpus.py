@@ -124,6 +124,8 @@ def items() -> tuple[Item, ...]:
     out = []
     langs = declared_languages()
     for feed in demo_feeds():
+        if feed.name in failing_feeds():
+            continue
         for e in parsed(feed.name).entries:
             raw = e.content[0].value if e.get("content") else e.summary
             key = f"{feed.name}:{e.id}"
@@ -172,8 +174,15 @@ def shingles(text: str, n: int = 8) -> set[tuple[str, ...]]:
     return {tuple(w[i:i + n]) for i in range(len(w) - n + 1)}
 
 
+def failing_feeds() -> set[str]:
+    """Feeds planted to fail (expected.yaml blind_spots): listed in feeds.yaml, never served."""
+    truth = yaml.safe_load((DEMO / "expected.yaml").read_text(encoding="utf-8"))
+    return {f["feed"] for f in (truth.get("blind_spots") or {}).get("failing", [])}
+
+
 def feed_names() -> list[str]:
-    return [f.name for f in demo_feeds()]
+    """The feeds the demo site serves."""
+    return [f.name for f in demo_feeds() if f.name not in failing_feeds()]
 
 
 # --------------------------------------------------------------------------- the feeds
@@ -181,7 +190,7 @@ def feed_names() -> list[str]:
 
 def test_demo_feed_list_validates_with_the_config_loader() -> None:
     feeds = load_feeds(FEEDS_FILE)
-    assert len(feeds) == 7
+    assert len(feeds) == 8
     assert all(f.url.startswith(f"{DEFAULT_BASE}/feeds/") for f in feeds)
     assert all(f.outlet and f.language and f.country and f.tags for f in feeds)
 
@@ -190,6 +199,12 @@ def test_demo_feed_urls_follow_MONITOR_DEMO_BASE(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("MONITOR_DEMO_BASE", "http://127.0.0.1:9999")
     feeds = load_feeds(FEEDS_FILE)
     assert {f.url for f in feeds} == {f"http://127.0.0.1:9999/feeds/{f.name}.xml" for f in feeds}
+
+
+def test_the_planted_failing_feed_is_listed_but_not_served() -> None:
+    assert failing_feeds() == {"karachi-courier"}
+    feed = next(f for f in demo_feeds() if f.name == "karachi-courier")
+    assert not feed_path(feed).exists()  # so the demo server answers 404
 
 
 @pytest.mark.parametrize("name", feed_names())
