@@ -87,8 +87,12 @@ _TIME_H = re.compile(_D + r"(\d{1,2})(?:\.|\s?h\s?)(\d{2})(?!\d)(?:" + _AMPM + r
 _TIME_HOUR = re.compile(_D + r"(\d{1,2})(?:" + _AMPM + r"|\s?(Uhr|h|ч\.)(?![\w/]))")
 _TIME_CUE = re.compile(TIME_CUES, re.I)
 _PM_AFTER = (r"مساءً|مساءا|مساء|بعد\s?از\s?ظهر|بعدازظهر|عصر|ئێوارە|دوای\s?نیوەڕۆ|شام|شب"
-             r"|час(?:а|ов)?\s(?:дня|вечера)|годин[иа]?\s(?:дня|вечора)")
-_AM_AFTER = r"صباحًا|صباحاً|صباحا|صباح|صبح|بەیانی|утра|ранку|sabah"
+             r"|час(?:а|ов)?\s(?:дня|вечера)|годин[иа]?\s(?:дня|вечора)"
+             # European parts of the day after a clock time ("las 5.30 de la tarde", "alle 4 del pomeriggio")
+             r"|(?:de\sla|de\sl['’]|da|del|dell['’]|della|di|du|de)\s?(?:tarde|pomeriggio|après-midi|soir|sera)"
+             r"|nachmittags|abends|вечера|вечора")
+_AM_AFTER = (r"صباحًا|صباحاً|صباحا|صباح|صبح|بەیانی|утра|ранку|sabah"
+             r"|(?:de\sla|da|del|di|du)\s(?:mañana|manhã|mattina|mattino|matin)|morgens")
 _PM_BEFORE = r"दोपहर|शाम|رات|شام|دوپہر|سہ\s?پہر|ماسپ[ښش][یي]ن|öğleden\s?sonra|下午|晚上|בערב|אחר\s?הצהריים"
 _AM_BEFORE = r"सुबह|صبح|سهار|上午|早上|凌晨|בבוקר"
 _CLOCK_AFTER = r"बजे|بجے|بجو|o['’]clock|Uhr|uur"
@@ -96,7 +100,8 @@ _BIDI_GAP = r"[ \u00a0\u200b-\u200f\u2066-\u2069\u061c]{0,4}"  # spaces and dire
 _TIME_WORDS = re.compile(
     r"(?:(?P<pre>" + _AM_BEFORE + "|" + _PM_BEFORE + r")\s?(?:(?:ساعت|الساعة|saat|په|को|د)\s?){0,2})?"
     r"(?<![\d.,:/])(?P<h>\d{1,2})(?:[.:：]\s?(?P<m>\d{2}))?(?![\d.,]\d)(?:['’]\w{1,3}|ی)?" + _BIDI_GAP
-    + r"(?:(?:ساعت|kl\.)\s?)?(?P<post>" + _AM_AFTER + "|" + _PM_AFTER + "|" + _CLOCK_AFTER + r")?", re.I)
+    + r"(?:(?:ساعت|kl\.)\s?)?(?:(?P<post>" + _AM_AFTER + "|" + _PM_AFTER + "|" + _CLOCK_AFTER
+    + r")(?:ی|ي)?(?![^\W\d_]))?", re.I)  # a whole word ("۶ شبکه" is six networks), ezafe allowed
 _IS_PM = re.compile(_PM_AFTER + "|" + _PM_BEFORE, re.I)
 _TIME_ZH = re.compile(r"(上午|下午|晚上|凌晨|早上|中午)?\s*(\d{1,2})\s*[点點時时](?:\s*(\d{1,2})\s*分)?")
 _YEAR_RANGE = re.compile(_D + r"(\d{2})(\d{2})\s?[-–]\s?(\d{2})(?![\d.,]?\d)")
@@ -185,6 +190,9 @@ def composite_spans(text: str) -> Iterator[Span]:
             yield Span(m.start("h"), m.end(), v, "time")
     for m in _TIME_COLON.finditer(text):
         v = _hours(_num(m.group(1)), _num(m.group(2)), m.group(3))
+        if v is None and not m.group(3) and _num(m.group(2)) < 60:
+            # "a goal on 27:37" is a match clock (minutes:seconds), read as "27分37秒" is
+            v = round(_num(m.group(1)) + _num(m.group(2)) / 60, 6)
         if v is not None:
             yield Span(m.start(), m.end(), v, "time")
     for m in _TIME_H.finditer(text):

@@ -1,0 +1,63 @@
+"""Figure rules added for translations that write one figure differently from the English original.
+
+Each test is one rule with a sentence written for it in the language it covers.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.figures import extract_figures
+
+
+def _values(text: str) -> list[tuple[float, str]]:
+    return [(f.value, f.kind) for f in extract_figures(text)]
+
+
+def test_ukrainian_plural_scale_word_multiplies_the_number() -> None:
+    (fig,) = extract_figures("Міська рада виділила 2 мільйони гривень на ремонт шкіл.")
+    assert fig.value == 2_000_000
+
+
+def test_russian_plural_scale_word_multiplies_the_number() -> None:
+    (fig,) = extract_figures("Проект обошёлся в 3,5 миллиарды рублей, сообщил министр.")
+    assert fig.value == 3_500_000_000
+
+
+def test_match_clock_past_24_minutes_is_one_figure() -> None:
+    assert _values("Smith levelled the game with a wrist shot at 43:12 of the second period.") == [
+        (43.2, "time")]
+
+
+def test_spanish_clock_time_with_de_la_tarde_is_afternoon() -> None:
+    assert _values("El último tren sale a las 6.45 de la tarde desde Atocha.") == [(18.75, "time")]
+
+
+def test_italian_clock_time_with_di_sera_is_evening() -> None:
+    assert _values("Il concerto comincia alle 8.30 di sera in piazza.") == [(20.5, "time")]
+
+
+def test_italian_alle_ore_makes_a_dotted_number_a_time() -> None:
+    assert _values("Il negozio apre alle ore 9.15 di lunedì.") == [(9.25, "time")]
+
+
+def test_persian_night_word_must_be_a_whole_word() -> None:
+    # "شبکه" (network) starts like "شب" (night): six networks, not six in the evening
+    assert _values("این مسابقه از ۶ شبکه تلویزیونی پخش شد.") == [(6.0, "count")]
+
+
+def test_kurdish_evening_word_with_ezafe_is_still_evening() -> None:
+    assert _values("یارییەکە کاتژمێر ٣ی ئێوارەی ڕۆژی هەینی دەست پێدەکات.") == [(15.0, "time")]
+
+
+_PIECES = st.sampled_from(["27", ":", "37", " ", "de la tarde", "alle ore ", "9.15", "شب", "که", "٣ی ئێوارەی",
+                           "мільйони", "2", ".", "0"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=14).map("".join))
+def test_new_rules_never_raise_and_spans_index_the_input(text: str) -> None:
+    for fig in extract_figures(text):
+        assert 0 <= fig.start < fig.end <= len(text)
+        assert text[fig.start:fig.end] == fig.raw
