@@ -61,3 +61,17 @@ def test_new_rules_never_raise_and_spans_index_the_input(text: str) -> None:
     for fig in extract_figures(text):
         assert 0 <= fig.start < fig.end <= len(text)
         assert text[fig.start:fig.end] == fig.raw
+
+
+def test_turkish_mil_is_a_mile_not_a_thousand() -> None:
+    (fig,) = extract_figures("Fırtına kıyıdan 130 mil uzaklıkta ilerliyor.")
+    assert (fig.value, fig.unit) == (130.0, "mil")
+
+
+def test_portuguese_mil_is_still_a_thousand() -> None:
+    (fig,) = extract_figures("Cerca de 130 mil pessoas participaram da marcha.")
+    assert fig.value == 130_000
+
+
+def test_numbers_inside_markup_tags_are_not_figures() -> None:
+    assert _values('<seg id="3">O treinador anunciou 12 jogadores novos.</seg>') == [(12.0, "count")]

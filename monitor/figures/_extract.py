@@ -88,6 +88,8 @@ _RANGE = re.compile(r"\s?(?:[–—-]|to|bis|à|a|al|до|تا|至)\s?(?=\d)", r
 _UNIT_WORD = re.compile(r"\s?-?(" + _LETTER + r"+(?:[-'’]" + _LETTER + r"+)*)")
 _HAN_UNIT = re.compile(r"(?:[名个個位家头頭只条條项項座艘架台辆輛次]\s?)?([\u4e00-\u9fff]{1,2})")
 _ADJ_SUFFIX = re.compile(r"(?:al|ic|ive|ous|ian|ish|ese|ern|ary|ful|ed)$")
+# letters only Turkish (and Azerbaijani) write among the languages the extractor reads
+_TURKISH_LETTERS = re.compile("[ğışĞİŞ]")
 _LEFT_GLUED = re.compile(r"[A-Za-zÀ-ɏЀ-ӿ](?:-)?$")
 
 
@@ -173,6 +175,8 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
     percent = _PERCENT_BEFORE.search(before) is not None
 
     m_scale = _SCALE.match(text, pos, limit) or _CJK_SCALE.match(text, pos, limit)
+    if m_scale and lang == "tr" and m_scale.group(1).lower() == "mil":
+        m_scale = None  # Turkish "130 mil" is 130 miles, not the Spanish and Portuguese thousand
     if m_scale:
         found = m_scale.group(1)
         cjk = dict(lex.CJK_SCALES)
@@ -239,6 +243,8 @@ def _looks_counted(text: str, end: int) -> bool:
 
 
 def _extract(text: str, lang: str | None) -> list[Figure]:
+    if lang is None and _TURKISH_LETTERS.search(text):
+        lang = "tr"
     # number words come last: digits always win a region they share
     composite, taken = _claim([*composite_spans(text), *word_spans(text)], len(text))
     figures: list[Figure] = [

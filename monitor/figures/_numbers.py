@@ -122,6 +122,7 @@ _PHONE = re.compile(
 # right-to-left texts may store the groups of "0800 555 111" in reverse order: "111 555 0800"
 _PHONE_RTL = re.compile(r"(?<![\w.,])(?<!\d" + _GAP + r")\d{3,4}" + _GAP + r"\d{3,4}" + _GAP + _ZERO
                         + r"\d{3,4}(?![\d.,]?\d)")
+_MARKUP_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>\n]{0,200})?/?>")
 _DECADE_ZH = re.compile(r"(\d{2})\s*世纪\s*(\d0)\s*年代")
 _DECADE_WORD = re.compile(
     r"(?:años|anni|années|anos|שנות\sה|decade\sof\sthe)\s?-?\s?['‘’]?\s?(\d0)(?!\d)"
@@ -155,6 +156,8 @@ def composite_spans(text: str) -> Iterator[Span]:
     A month written as a number yields no figure (translations write it as a name), so a
     ``Span`` with kind "skip" claims it without producing a figure.
     """
+    for m in _MARKUP_TAG.finditer(text):  # '<seg id="3">' left in a text is markup, not a figure
+        yield Span(m.start(), m.end(), 0.0, "skip")
     for m in _PHONE.finditer(text):
         digits = re.sub(r"\D", "", digits_to_ascii(m.group()))
         if len(digits) >= 8:
