@@ -75,3 +75,19 @@ def test_portuguese_mil_is_still_a_thousand() -> None:
 
 def test_numbers_inside_markup_tags_are_not_figures() -> None:
     assert _values('<seg id="3">O treinador anunciou 12 jogadores novos.</seg>') == [(12.0, "count")]
+
+
+def test_persian_score_in_words_with_nil_is_two_counts() -> None:
+    assert _values("پرسپولیس در ورزشگاه آزادی یک بر صفر به استقلال باخت.") == [(1.0, "count"), (0.0, "count")]
+
+
+def test_persian_score_with_digits_and_nil_reads_the_nil() -> None:
+    assert _values("تیم ملی با نتیجه ۳ بر صفر پیروز شد.") == [(3.0, "count"), (0.0, "count")]
+
+
+def test_urdu_score_with_nil_before_the_number() -> None:
+    assert _values("پاکستان کو صفر کے مقابلے میں دو گول سے شکست ہوئی۔") == [(0.0, "count"), (2.0, "count")]
+
+
+def test_persian_zero_outside_a_score_is_not_a_figure() -> None:
+    assert _values("تعداد مبتلایان تقریباً به صفر رسیده است.") == []

@@ -196,7 +196,27 @@ _URDU_ONLY = re.compile("[ہےںٹڈڑ]")
 _CENTURY_AFTER = re.compile(r"\s(?:من\s)?(?:القرن|قرن)\s(?:ال)?(?:عشرين|العشرين)(?![" + _AR_LETTER + "])")
 
 
+# A score in words with nil ("یک بر صفر", "ایک صفر سے", "صفر کے مقابلے میں ایک") is the "1-0" of the
+# original: zero is read only here, next to a small number word or digits
+_SCORE_UNITS = {w: i + 1 for line in ("یک دو سه چهار پنج شش هفت هشت نه", "ایک دو تین چار پانچ چھ سات آٹھ نو")
+                for i, w in enumerate(line.split())}
+_SCORE_SIDE = r"(?:" + _alt(_SCORE_UNITS) + r"|\d{1,2})"
+_SCORE_LINK = r"(?:\s?(?:بر|به|[-–])\s?|\sکے\sمقابلے\sمیں\s|\s)"
+_SCORE_NIL = re.compile(
+    r"(?<![" + _AR_LETTER + r"\d])(?:(?P<a>" + _SCORE_SIDE + r")" + _SCORE_LINK + r"(?P<z1>صفر)"
+    + r"|(?P<z2>صفر)" + _SCORE_LINK + r"(?P<b>" + _SCORE_SIDE + r"))(?![" + _AR_LETTER + r"\d])")
+
+
+def _score_spans(text: str) -> Iterator[Span]:
+    for m in _SCORE_NIL.finditer(text):
+        side, nil = ("a", "z1") if m.group("a") else ("b", "z2")
+        if m.group(side) in _SCORE_UNITS:  # digits are read by the digit pass
+            yield Span(m.start(side), m.end(side), float(_SCORE_UNITS[m.group(side)]), "count")
+        yield Span(m.start(nil), m.end(nil), 0.0, "count")
+
+
 def _arabic_spans(text: str) -> Iterator[Span]:
+    yield from _score_spans(text)
     urdu = _URDU_ONLY.search(text) is not None  # Urdu number words are names in Arabic ("باون")
     for m in _AR_NUMBER.finditer(text):
         if m.group("ur"):
