@@ -7,20 +7,26 @@ per-batch steps and runs the store-wide ones once. ``analyze_pending`` runs them
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from monitor.config import Settings
 from monitor.figures import extract_figures
+from monitor.fingerprint import Fingerprinter
 from monitor.items import item_rows, item_text
 from monitor.language import LanguageIdentifier
+from monitor.matching import ItemEvidence, batch_index_rows, fingerprinter_for, unindexed, write_index_rows
 from monitor.normalize import normalize_text
 from monitor.store import Store, insert_ignore
 from monitor.store.tables import figures, items
 from monitor.timeutil import Clock, utcnow
+
+# Items whose evidence analyze_pending keeps from indexing for matching (a few KB each); past
+# this many, matching recomputes it (a large backlog must not hold the whole store in memory).
+KEEP_EVIDENCE_ITEMS = 20_000
 
 
 def language_identifier(settings: Settings) -> LanguageIdentifier:
@@ -38,10 +44,9 @@ def pending_batches(store: Store, batch_size: int, limit: int | None = None) -> 
     return [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
 
 
-def annotate_items(store: Store, ids: Sequence[int], identifier: LanguageIdentifier) -> dict[str, int]:
-    """Language, normalized text and figures for ``ids``. Items already annotated keep their values."""
-    with store.read() as conn:
-        rows = [r for r in item_rows(conn, ids) if r["normalized_text"] is None]
+def _annotations(rows: Sequence[Mapping[str, Any]], identifier: LanguageIdentifier,
+                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Language, normalized text and figures of item rows: (item updates, figure rows). Pure."""
     updates: list[dict[str, Any]] = []
     figure_rows: list[dict[str, Any]] = []
     langs = identifier.detect_many([identifier.item_sample(r["title"], r["summary"], r["content"]) for r in rows],
@@ -49,19 +54,64 @@ def annotate_items(store: Store, ids: Sequence[int], identifier: LanguageIdentif
     for r, lang in zip(rows, langs, strict=True):
         text = item_text(r)
         code = None if lang.lang == "und" else lang.lang
-        updates.append({"id": r["id"], "lang": lang.lang, "lang_confidence": lang.confidence,
-                        "normalized_text": normalize_text(text, code)})
+        updates.append({"b_id": r["id"], "b_lang": lang.lang, "b_confidence": lang.confidence,
+                        "b_text": normalize_text(text, code)})
         for f in extract_figures(text, code):
             figure_rows.append({"item_id": r["id"], "start": f.start, "end": f.end, "value": f.value,
                                 "raw": f.raw, "kind": f.kind, "unit": f.unit, "qualifier": f.qualifier,
                                 "context": None, "group_id": None})
+    return updates, figure_rows
+
+
+def _write_annotations(conn: Connection, updates: list[dict[str, Any]], figure_rows: list[dict[str, Any]]) -> int:
+    if updates:
+        # one executemany: items already annotated (by an earlier or concurrent run) keep their values
+        conn.execute(update(items).where(items.c.id == bindparam("b_id"), items.c.normalized_text.is_(None))
+                     .values(lang=bindparam("b_lang"), lang_confidence=bindparam("b_confidence"),
+                             normalized_text=bindparam("b_text")), updates)
+    return insert_ignore(conn, figures, figure_rows, ["item_id", "start"])
+
+
+def annotate_items(store: Store, ids: Sequence[int], identifier: LanguageIdentifier) -> dict[str, int]:
+    """Language, normalized text and figures for ``ids``. Items already annotated keep their values."""
+    with store.read() as conn:
+        rows = [r for r in item_rows(conn, ids) if r["normalized_text"] is None]
+    updates, figure_rows = _annotations(rows, identifier)
     with store.write() as conn:
-        for u in updates:
-            conn.execute(update(items).where(items.c.id == u["id"], items.c.normalized_text.is_(None))
-                         .values(lang=u["lang"], lang_confidence=u["lang_confidence"],
-                                 normalized_text=u["normalized_text"]))
-        new_figures = insert_ignore(conn, figures, figure_rows, ["item_id", "start"])
+        new_figures = _write_annotations(conn, updates, figure_rows)
     return {"annotated": len(updates), "figures": new_figures}
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """What ``annotate_and_index`` did, and the evidence it computed (matching needs it again)."""
+
+    counts: dict[str, int]
+    evidence: dict[int, ItemEvidence]
+
+
+def annotate_and_index(store: Store, settings: Settings, ids: Sequence[int], identifier: LanguageIdentifier,
+                       fingerprinter: Fingerprinter | None = None) -> BatchResult:
+    """``annotate_items`` then ``index_items`` in one pass: the items are read once, the index
+    rows computed from the fresh annotation, and everything written in one transaction."""
+    fp = fingerprinter or fingerprinter_for(settings.matching)
+    with store.read() as conn:
+        rows = item_rows(conn, ids)
+        pending = unindexed(conn, ids)
+    updates, figure_rows = _annotations([r for r in rows if r["normalized_text"] is None], identifier)
+    fresh = {u["b_id"]: u for u in updates}
+    todo = []
+    for r in rows:
+        u = fresh.get(r["id"])
+        text, lang = (u["b_text"], u["b_lang"]) if u else (r["normalized_text"], r["lang"])
+        if r["id"] in pending and text is not None:
+            todo.append((r["id"], text, lang, r["title"], r["summary"], r["content"]))
+    index, evidence = batch_index_rows(todo, settings.matching, fp)
+    with store.write() as conn:
+        new_figures = _write_annotations(conn, updates, figure_rows)
+        write_index_rows(conn, index)
+    return BatchResult({"annotated": len(updates), "figures": new_figures, "indexed": len(index["fingerprints"])},
+                       evidence)
 
 
 def mark_analyzed(store: Store, ids: Sequence[int], *, clock: Clock = utcnow) -> int:
@@ -102,15 +152,18 @@ def analyze_pending(store: Store, settings: Settings, *, identifier: LanguageIde
                                                 provenance=config_provenance(settings))
         return summary
     identifier = identifier or language_identifier(settings)
-    fp = matching.fingerprinter_for(settings.matching)
+    fp = fingerprinter_for(settings.matching)
+    evidence: dict[int, ItemEvidence] = {}
     for batch in batches:
-        counts = annotate_items(store, batch, identifier)
-        summary.figures += counts["figures"]
-        summary.indexed += matching.index_items(store, settings.matching, batch, fp)
+        done = annotate_and_index(store, settings, batch, identifier, fp)
+        summary.figures += done.counts["figures"]
+        summary.indexed += done.counts["indexed"]
+        if len(evidence) < KEEP_EVIDENCE_ITEMS:
+            evidence.update(done.evidence)
         if progress:
             progress("annotate", len(batch))
     for batch in batches:
-        summary.matches += matching.match_items(store, settings.matching, batch)
+        summary.matches += matching.match_items(store, settings.matching, batch, evidence)
         if progress:
             progress("match", len(batch))
     summary.narratives = narratives.update_narratives(store, all_ids, clock=clock)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, or_, select, update
 
 from monitor.figures import ALERTABLE_KINDS, ClaimContext, Figure, claim_context
 from monitor.items import item_text
@@ -70,17 +70,25 @@ def annotate_contexts(conn: Connection, ids: Sequence[int] | None = None) -> int
     by_item: dict[int, list[Any]] = defaultdict(list)
     for row in pending:
         by_item[row.item_id].append(row)
+    texts: dict[int, tuple[str, str | None]] = {}
+    item_ids = sorted(by_item)
+    for start in range(0, len(item_ids), 500):
+        for item in conn.execute(select(items.c.id, items.c.title, items.c.summary, items.c.content, items.c.lang)
+                                 .where(items.c.id.in_(item_ids[start:start + 500]))):
+            texts[item.id] = (item_text(dict(item._mapping)), item.lang)
+    contexts: list[dict[str, Any]] = []
     for item_id, rows in by_item.items():
-        item = conn.execute(select(items.c.title, items.c.summary, items.c.content, items.c.lang)
-                            .where(items.c.id == item_id)).first()
-        if item is None:
+        if item_id not in texts:
             continue
-        text = item_text(dict(item._mapping))
+        text, lang = texts[item_id]
         for r in rows:
             fig = Figure(r.value, r.raw, r.start, r.end, r.kind, r.unit, r.qualifier)
             stale = text[r.start:r.end] != r.raw  # the item changed since extraction: no context
-            ctx = ClaimContext(None, frozenset()) if stale else claim_context(text, fig, item.lang)
-            conn.execute(update(figures).where(figures.c.id == r.id).values(context=ctx.serialize()))
+            ctx = ClaimContext(None, frozenset()) if stale else claim_context(text, fig, lang)
+            contexts.append({"b_id": r.id, "b_context": ctx.serialize()})
+    if contexts:  # one executemany, not one statement per figure
+        conn.execute(update(figures).where(figures.c.id == bindparam("b_id")).values(context=bindparam("b_context")),
+                     contexts)
     return len(pending)
 
 

@@ -5,12 +5,14 @@ Two phases, each safe to run in parallel over disjoint batches and to re-run:
 ``index_items`` writes fingerprints, band keys, passage hashes and cross-lingual evidence
 tokens; ``match_items`` looks up candidates sharing a band key, a passage or rare evidence,
 verifies them (estimated Jaccard, containment, evidence coverage) and writes ``matches``.
-Each pair is stored once as (newer item, older item).
+Each pair is stored once as (newer item, older item). Both work a batch at a time: the
+store is asked once per batch (not once per item) wherever the question allows it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +21,8 @@ import numpy.typing as npt
 from sqlalchemy import Connection, func, select
 
 from monitor.config import MatchingSettings
-from monitor.crosslingual import evidence, evidence_cosine, token_hash
-from monitor.fingerprint import Fingerprinter, estimate_jaccard, passages
+from monitor.crosslingual import evidence, token_hash
+from monitor.fingerprint import Fingerprinter, passages
 from monitor.lshindex import band_rows, lsh_candidates, write_band_rows
 from monitor.normalize import strip_boilerplate
 from monitor.store import Store, insert_ignore
@@ -29,6 +31,17 @@ from monitor.store.tables import passages as passages_table
 from monitor.timeutil import utcnow
 
 Signature = npt.NDArray[np.uint64]
+INDEX_TABLES = ("fingerprints", "lsh_bands", "passages", "evidence_tokens")
+_CHUNK = 500  # values per IN list: far inside SQLite's and PostgreSQL's parameter limits
+
+
+def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterable[list[Any]]:
+    for start in range(0, len(values), size):
+        yield list(values[start:start + size])
+
+
+def _placeholders(conn: Connection, n: int) -> str:
+    return ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * n)
 
 
 def fingerprinter_for(settings: MatchingSettings) -> Fingerprinter:
@@ -42,11 +55,29 @@ def _original_text(title: str | None, summary: str | None, content: str | None) 
     return strip_boilerplate("\n".join(p for p in (title, content or summary) if p))
 
 
+@dataclass(frozen=True, slots=True)
+class ItemEvidence:
+    """An item's language and cross-lingual evidence tokens (stored hash -> token)."""
+
+    lang: str | None
+    tokens: dict[int, str]
+
+
+def item_evidence(title: str | None, summary: str | None, content: str | None, lang: str | None) -> ItemEvidence:
+    """The evidence of a stored item, as indexed and as matched (pure)."""
+    found = evidence(_original_text(title, summary, content), lang)
+    return ItemEvidence(lang, {token_hash(t): t for t in found.tokens})
+
+
 def index_rows(item_id: int, normalized: str, original: str, lang: str | None,
-               settings: MatchingSettings, fp: Fingerprinter) -> dict[str, list[dict[str, Any]]]:
-    """The index rows of one item, by table (pure: used by index_items and the benchmark)."""
+               settings: MatchingSettings, fp: Fingerprinter,
+               tokens: Mapping[int, str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The index rows of one item, by table (pure: used by index_items and the benchmark).
+    ``tokens`` are its evidence tokens when already computed from ``original``."""
     shingles = fp.shingles(normalized, lang)
     sig = fp.signature_of_shingles(shingles)
+    if tokens is None:
+        tokens = {token_hash(t): t for t in evidence(original, lang).tokens}
     return {
         "fingerprints": [{"item_id": item_id, "minhash": sig.astype("<u8").tobytes(),
                           "shingles": int(shingles.size), "scheme": fp.scheme}],
@@ -54,9 +85,40 @@ def index_rows(item_id: int, normalized: str, original: str, lang: str | None,
         "lsh_bands": band_rows(item_id, sig, settings) if shingles.size else [],
         "passages": [{"hash": h, "item_id": item_id, "position": pos, "text": t[:1000]}
                      for h, pos, t in passages(normalized)],
-        "evidence_tokens": [{"token": token_hash(t), "item_id": item_id}
-                            for t in sorted(evidence(original, lang).tokens)],
+        "evidence_tokens": [{"token": h, "item_id": item_id} for h in sorted(tokens)],
     }
+
+
+def batch_index_rows(rows: Iterable[tuple[int, str, str | None, str | None, str | None, str | None]],
+                     settings: MatchingSettings, fp: Fingerprinter,
+                     ) -> tuple[dict[str, list[dict[str, Any]]], dict[int, ItemEvidence]]:
+    """Index rows of many items (id, normalized text, lang, title, summary, content), by table,
+    and each item's evidence (which matching needs again)."""
+    out: dict[str, list[dict[str, Any]]] = {t: [] for t in INDEX_TABLES}
+    found: dict[int, ItemEvidence] = {}
+    for item_id, text, lang, title, summary, content in rows:
+        ev = item_evidence(title, summary, content, lang)
+        found[item_id] = ev
+        for table, table_rows in index_rows(item_id, text or "", "", lang, settings, fp, ev.tokens).items():
+            out[table].extend(table_rows)
+    return out, found
+
+
+def write_index_rows(conn: Connection, rows: Mapping[str, list[dict[str, Any]]]) -> int:
+    """Store rows from ``batch_index_rows``; returns how many items were newly fingerprinted."""
+    new = insert_ignore(conn, fingerprints, rows["fingerprints"], ["item_id"])
+    write_band_rows(conn, rows["lsh_bands"])
+    insert_ignore(conn, passages_table, rows["passages"], ["hash", "item_id"])
+    insert_ignore(conn, evidence_tokens, rows["evidence_tokens"], ["token", "item_id"])
+    return new
+
+
+def unindexed(conn: Connection, ids: Sequence[int]) -> set[int]:
+    """Those of ``ids`` that have no fingerprint yet."""
+    done: set[int] = set()
+    for chunk in _chunks(sorted(set(ids))):
+        done.update(conn.execute(select(fingerprints.c.item_id).where(fingerprints.c.item_id.in_(chunk))).scalars())
+    return set(ids) - done
 
 
 def index_items(store: Store, settings: MatchingSettings, ids: Sequence[int],
@@ -64,26 +126,17 @@ def index_items(store: Store, settings: MatchingSettings, ids: Sequence[int],
     """Fingerprint the (already normalized) items ``ids`` and write their index rows.
     Returns how many items were newly indexed."""
     fp = fingerprinter or fingerprinter_for(settings)
+    todo: list[tuple[int, str, str | None, str | None, str | None, str | None]] = []
     with store.read() as conn:
-        rows = conn.execute(select(items.c.id, items.c.normalized_text, items.c.lang, items.c.title,
-                                   items.c.summary, items.c.content)
-                            .where(items.c.id.in_(list(ids)), items.c.normalized_text.is_not(None))).all()
-        done = {r[0] for r in conn.execute(select(fingerprints.c.item_id)
-                                           .where(fingerprints.c.item_id.in_(list(ids))))}
-    out: dict[str, list[dict[str, Any]]] = {"fingerprints": [], "lsh_bands": [], "passages": [],
-                                            "evidence_tokens": []}
-    for item_id, text, lang, title, summary, content in rows:
-        if item_id in done:
-            continue
-        for table, table_rows in index_rows(item_id, text or "", _original_text(title, summary, content),
-                                            lang, settings, fp).items():
-            out[table].extend(table_rows)
+        pending = unindexed(conn, ids)
+        for chunk in _chunks(sorted(pending)):
+            todo.extend((r[0], r[1] or "", r[2], r[3], r[4], r[5]) for r in conn.execute(
+                select(items.c.id, items.c.normalized_text, items.c.lang, items.c.title, items.c.summary,
+                       items.c.content).where(items.c.id.in_(chunk), items.c.normalized_text.is_not(None))))
+    rows, _ = batch_index_rows(todo, settings, fp)
     with store.write() as conn:
-        insert_ignore(conn, fingerprints, out["fingerprints"], ["item_id"])
-        write_band_rows(conn, out["lsh_bands"])
-        insert_ignore(conn, passages_table, out["passages"], ["hash", "item_id"])
-        insert_ignore(conn, evidence_tokens, out["evidence_tokens"], ["token", "item_id"])
-    return len(out["fingerprints"])
+        write_index_rows(conn, rows)
+    return len(rows["fingerprints"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,15 +151,6 @@ class Candidate:
     evidence: dict[str, Any]
 
 
-def _fingerprints(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[Signature, int]]:
-    out: dict[int, tuple[Signature, int]] = {}
-    for item_id, blob, n in conn.execute(
-            select(fingerprints.c.item_id, fingerprints.c.minhash, fingerprints.c.shingles)
-            .where(fingerprints.c.item_id.in_(list(ids)))):
-        out[item_id] = (np.frombuffer(blob, dtype="<u8"), int(n))
-    return out
-
-
 def containment_from(jaccard: float, size_a: int, size_b: int) -> float:
     """|A ∩ B| / min(|A|, |B|) from the Jaccard estimate and the two shingle counts."""
     if jaccard <= 0 or min(size_a, size_b) == 0:
@@ -115,30 +159,30 @@ def containment_from(jaccard: float, size_a: int, size_b: int) -> float:
     return min(1.0, inter / min(size_a, size_b))
 
 
-def _placeholder(conn: Connection) -> str:
-    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
-
-
 def candidate_fingerprints(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[Signature, int]]:
     """Fingerprints (signature, shingle count) of candidate items: the verification read."""
-    if not ids:
-        return {}
-    ph = _placeholder(conn)
-    rows = conn.exec_driver_sql(
-        f"SELECT item_id, minhash, shingles FROM fingerprints WHERE item_id IN ({', '.join([ph] * len(ids))})",
-        tuple(ids))
-    return {int(i): (np.frombuffer(bytes(blob), dtype="<u8"), int(n)) for i, blob, n in rows}
+    out: dict[int, tuple[Signature, int]] = {}
+    for chunk in _chunks(list(ids)):
+        # driver SQL: building and compiling an expression per call costs more than the lookup
+        rows = conn.exec_driver_sql("SELECT item_id, minhash, shingles FROM fingerprints "
+                                    f"WHERE item_id IN ({_placeholders(conn, len(chunk))})", tuple(chunk))
+        out.update({int(i): (np.frombuffer(bytes(blob), dtype="<u8"), int(n)) for i, blob, n in rows})
+    return out
 
 
-def verify_lexical(conn: Connection, item_id: int, sig: Signature, size: int, cands: set[int],
-                   shared_passages: dict[int, list[str]], settings: MatchingSettings) -> list[Candidate]:
-    """Keep the candidates whose estimated Jaccard or containment passes, or that share a passage."""
+def verify_lexical(sig: Signature, size: int, candidates: Mapping[int, tuple[Signature, int]],
+                   shared_passages: Mapping[int, list[str]], settings: MatchingSettings) -> list[Candidate]:
+    """Keep the candidates (id -> fingerprint) whose estimated Jaccard or containment passes,
+    or that share a passage. The Jaccard estimates of all candidates are one numpy comparison."""
+    # another recipe (never compare across schemes), or no words to compare
+    others = [o for o in sorted(candidates) if candidates[o][0].shape == sig.shape and candidates[o][1] > 0]
+    if size == 0 or not others or sig.size == 0:
+        return []
+    equal = np.count_nonzero(np.stack([candidates[o][0] for o in others]) == sig[None, :], axis=1)
     out: list[Candidate] = []
-    for other, (osig, osize) in sorted(candidate_fingerprints(conn, sorted(cands)).items()):
-        if osig.shape != sig.shape or size == 0 or osize == 0:
-            continue  # another recipe (never compare across schemes), or no words to compare
-        j = estimate_jaccard(sig, osig)
-        c = containment_from(j, size, osize)
+    for other, n_equal in zip(others, equal.tolist(), strict=True):
+        j = float(n_equal) / float(sig.size)  # estimate_jaccard, for every candidate at once
+        c = containment_from(j, size, candidates[other][1])
         shared = shared_passages.get(other, [])
         if j >= settings.jaccard_threshold:
             method = "minhash"
@@ -153,140 +197,258 @@ def verify_lexical(conn: Connection, item_id: int, sig: Signature, size: int, ca
     return out
 
 
-def _document_frequencies(conn: Connection, hashes: Sequence[int]) -> dict[int, int]:
-    out: dict[int, int] = {}
-    for start in range(0, len(hashes), 500):
-        chunk = list(hashes[start:start + 500])
-        out.update({h: int(n) for h, n in conn.execute(
-            select(evidence_tokens.c.token, func.count()).where(evidence_tokens.c.token.in_(chunk))
-            .group_by(evidence_tokens.c.token))})
-    return out
-
-
 def indexed_count(conn: Connection) -> int:
     """How many items are indexed: the corpus size behind evidence weights."""
     return int(conn.execute(select(func.count()).select_from(fingerprints)).scalar_one())
 
 
+class EvidenceStats:
+    """Document frequencies, postings and stored evidence of tokens and items, read from the
+    store once per batch.
+
+    The index does not change while a batch is matched (every batch is indexed first), so
+    what one item's lookup read serves the next: the answers are those of asking per item.
+    """
+
+    def __init__(self, conn: Connection, total: int, settings: MatchingSettings) -> None:
+        self.conn = conn
+        self.total = total
+        # tokens carried by a large share of the store say nothing about one story (a small
+        # store has no such share to speak of: there a token is common only past 20 items)
+        self.cap = max(20, int(settings.crosslingual_max_df * total))
+        self.df: dict[int, int] = {}  # token -> items carrying it (0: none)
+        self.postings: dict[int, list[tuple[int, str | None]]] = {}  # rare token -> (item, lang)
+        self.tokens_of: dict[int, list[int]] = {}  # item -> its tokens, sorted
+        self._weights: dict[int, tuple[dict[int, float], float]] = {}  # item -> (weights, norm)
+
+    def _rows(self, sql: str, values: Sequence[int]) -> Iterable[Any]:
+        for chunk in _chunks(values):
+            # driver SQL: building and compiling an expression per call costs more than the lookup
+            yield from self.conn.exec_driver_sql(sql.format(_placeholders(self.conn, len(chunk))), tuple(chunk))
+
+    def load_df(self, tokens: Iterable[int]) -> None:
+        missing = sorted(set(tokens) - self.df.keys())
+        self.df.update(dict.fromkeys(missing, 0))
+        self.df.update({int(h): int(n) for h, n in self._rows(
+            "SELECT token, count(*) FROM evidence_tokens WHERE token IN ({}) GROUP BY token", missing)})
+
+    def rare(self, tokens: Iterable[int]) -> list[int]:
+        """The tokens (sorted) that some other item carries too, but not a large share of all."""
+        self.load_df(tokens)
+        return [h for h in sorted(tokens) if 2 <= self.df[h] <= self.cap]
+
+    def load_postings(self, tokens: Iterable[int]) -> None:
+        """Which items (with their language) carry each of these rare tokens."""
+        missing = sorted(set(tokens) - self.postings.keys())
+        self.postings.update({h: [] for h in missing})
+        for h, item_id, lang in self._rows(
+                "SELECT e.token, e.item_id, i.lang FROM evidence_tokens e JOIN items i ON i.id = e.item_id "
+                "WHERE e.token IN ({})", missing):
+            self.postings[int(h)].append((int(item_id), lang))
+
+    def load_items(self, ids: Iterable[int]) -> None:
+        missing = sorted(set(ids) - self.tokens_of.keys())
+        found: dict[int, list[int]] = {i: [] for i in missing}
+        for other, token in self._rows("SELECT item_id, token FROM evidence_tokens WHERE item_id IN ({})", missing):
+            found[int(other)].append(int(token))
+        self.tokens_of.update({i: sorted(ts) for i, ts in found.items()})
+        self.load_df(t for i in missing for t in self.tokens_of[i])
+
+    def weights(self, tokens: Iterable[int]) -> tuple[dict[int, float], float]:
+        """idf weights of the tokens some other item has too (df ≥ 2), and their norm: the
+        weighting of monitor.crosslingual.evidence_cosine (a token no one shares cannot link
+        anything, and in a wordy script such tokens would dilute the ones that do)."""
+        total, df = self.total, self.df
+        w = {t: math.log((total + 1) / (df[t] + 0.5)) for t in tokens if df.get(t, 0) >= 2}
+        return w, math.sqrt(sum(x * x for x in w.values()))
+
+    def item_weights(self, item_id: int) -> tuple[dict[int, float], float]:
+        if item_id not in self._weights:
+            self._weights[item_id] = self.weights(self.tokens_of[item_id])
+        return self._weights[item_id]
+
+    def hits(self, item_id: int, lang: str, rare: Sequence[int], settings: MatchingSettings) -> list[tuple[int, str]]:
+        """The items in another language sharing the most rare evidence with ``item_id``, at
+        most crosslingual_max_candidates of them: a translation shares many of an item's names
+        and figures, so it ranks near the top, and the per-item work stays bounded however
+        large the store grows."""
+        self.load_postings(rare)
+        shared: dict[int, int] = {}
+        langs: dict[int, str] = {}
+        for h in rare:
+            for other, other_lang in self.postings[h]:
+                if other != item_id and other_lang is not None and other_lang != lang:
+                    shared[other] = shared.get(other, 0) + 1
+                    langs[other] = other_lang
+        ranked = sorted((o for o, n in shared.items() if n >= settings.crosslingual_min_shared),
+                        key=lambda o: (-shared[o], o))
+        return [(o, langs[o]) for o in ranked[:settings.crosslingual_max_candidates]]
+
+
+def _cosine(wa: Mapping[int, float], na: float, wb: Mapping[int, float], nb: float) -> float:
+    """monitor.crosslingual.evidence_cosine over precomputed weights and norms."""
+    shared = wa.keys() & wb.keys()
+    if not shared:
+        return 0.0
+    return sum(wa[t] * wb[t] for t in shared) / (na * nb) if na and nb else 0.0
+
+
 def crosslingual_candidates(conn: Connection, item_id: int, lang: str | None, tokens: dict[int, str],
-                            settings: MatchingSettings, total: int | None = None) -> list[Candidate]:
+                            settings: MatchingSettings, total: int | None = None,
+                            stats: EvidenceStats | None = None) -> list[Candidate]:
     """Items in another language sharing enough rare evidence (figures, names, keys),
-    verified by the idf-weighted cosine of both items' evidence."""
+    verified by the idf-weighted cosine of both items' evidence. ``stats`` carries what
+    earlier items of the same batch already read."""
     if not lang or len(tokens) < settings.crosslingual_min_shared:
         return []
-    total = indexed_count(conn) if total is None else total
-    df = _document_frequencies(conn, sorted(tokens))
-    # tokens carried by a large share of the store say nothing about one story (a small
-    # store has no such share to speak of: there a token is common only past 20 items)
-    cap = max(20, int(settings.crosslingual_max_df * total))
-    rare = [h for h in sorted(tokens) if 2 <= df.get(h, 1) <= cap]
+    stats = stats or EvidenceStats(conn, indexed_count(conn) if total is None else total, settings)
+    rare = stats.rare(tokens)
     if len(rare) < settings.crosslingual_min_shared:
         return []
-    e2 = evidence_tokens.alias("e2")
-    shared_count = func.count()
-    # The items sharing the most rare evidence, at most crosslingual_max_candidates of them:
-    # a translation shares many of an item's names and figures, so it ranks near the top, and
-    # the per-item work stays bounded however large the store grows.
-    hits = conn.execute(
-        select(e2.c.item_id, items.c.lang)
-        .join(items, items.c.id == e2.c.item_id)
-        .where(e2.c.token.in_(rare), e2.c.item_id != item_id, items.c.lang.is_not(None), items.c.lang != lang)
-        .group_by(e2.c.item_id, items.c.lang)
-        .having(shared_count >= settings.crosslingual_min_shared)
-        .order_by(shared_count.desc(), e2.c.item_id)
-        .limit(settings.crosslingual_max_candidates)).all()
+    hits = stats.hits(item_id, lang, rare, settings)
     if not hits:
         return []
-    # Every candidate's evidence and its document frequencies in two queries, not two per candidate.
-    their_tokens: dict[int, set[int]] = {}
-    for other, token in conn.execute(select(evidence_tokens.c.item_id, evidence_tokens.c.token)
-                                     .where(evidence_tokens.c.item_id.in_([h[0] for h in hits]))):
-        their_tokens.setdefault(other, set()).add(token)
-    unseen = sorted(set().union(*their_tokens.values()) - set(df)) if their_tokens else []
-    all_df = {str(h): n for h, n in {**df, **_document_frequencies(conn, unseen)}.items()}
-    mine = [str(h) for h in tokens]
+    # Every candidate's evidence and its document frequencies at once (or already read for
+    # an earlier item of the batch), not two queries per candidate.
+    stats.load_items(h[0] for h in hits)
+    mine, norm = stats.weights(tokens)
+    rare_set = set(rare)
+    df = stats.df
     # Only the best-scoring item of each other language is linked: a story has one version
     # per outlet and language at a time, while unrelated items that happen to share a few
     # names and figures are many. On NTREX this rule links far more precisely than a
     # threshold alone (benchmarks/cluster_eval.py).
     best: dict[str, Candidate] = {}
     for other, other_lang in sorted(hits):
-        theirs = sorted(their_tokens.get(other, set()))
-        score = evidence_cosine(mine, [str(h) for h in theirs], all_df, total)
+        score = _cosine(mine, norm, *stats.item_weights(other))
         if score < settings.crosslingual_threshold:
             continue
+        common = tokens.keys() & set(stats.tokens_of[other])
         # Consonant keys of common words collide across unrelated texts in the same script
         # ("BR", "KM"); a translation also shares figures, Latin-script names or URLs.
-        anchors = [tokens[h] for h in set(theirs) & set(tokens) if not tokens[h].startswith("k:")]
+        anchors = [h for h in common if not tokens[h].startswith("k:")]
         if len(anchors) < settings.crosslingual_min_anchors:
             continue
         if other_lang in best and best[other_lang].score >= score:
             continue
-        shared = sorted((tokens[h] for h in set(theirs) & set(rare)), key=lambda t: (df[token_hash(t)], t))
+        shared = sorted((tokens[h] for h in common & rare_set), key=lambda t: (df[token_hash(t)], t))
         best[other_lang] = Candidate(other, "crosslingual", score, None, None, {"shared": shared[:20]})
     return [best[k] for k in sorted(best)]
 
 
-def passage_candidates(conn: Connection, item_id: int, settings: MatchingSettings) -> dict[int, list[str]]:
-    """Items sharing a talking point with this one: one long passage, or several.
+def passage_candidates_many(conn: Connection, ids: Sequence[int],
+                            settings: MatchingSettings) -> dict[int, dict[int, list[str]]]:
+    """For each item, the items sharing a talking point with it: one long passage, or several
+    (three queries for the whole batch).
 
     Boilerplate ("Subscribe to our newsletter for the latest updates.") is short and
     repeated everywhere, so a passage counts only when few items carry it, and a single
     shared passage only when it is long enough to be a statement of its own.
     """
-    mine = {h: len(t.split()) for h, t in conn.execute(
-        select(passages_table.c.hash, passages_table.c.text).where(passages_table.c.item_id == item_id))}
-    if not mine:
+    mine: dict[int, dict[int, int]] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        for item_id, h, text in conn.execute(select(passages_table.c.item_id, passages_table.c.hash,
+                                                    passages_table.c.text).where(passages_table.c.item_id.in_(chunk))):
+            mine.setdefault(item_id, {})[h] = len(text.split())
+    hashes = sorted({h for ps in mine.values() for h in ps})
+    common: set[int] = set()
+    for chunk in _chunks(hashes):
+        common.update(h for h, _ in conn.execute(
+            select(passages_table.c.hash, func.count()).where(passages_table.c.hash.in_(chunk))
+            .group_by(passages_table.c.hash).having(func.count() > settings.passage_max_items)))
+    holders: dict[int, list[tuple[int, str]]] = {}
+    for chunk in _chunks([h for h in hashes if h not in common]):
+        for other, h, text in conn.execute(select(passages_table.c.item_id, passages_table.c.hash,
+                                                  passages_table.c.text).where(passages_table.c.hash.in_(chunk))):
+            holders.setdefault(h, []).append((other, text))
+    out: dict[int, dict[int, list[str]]] = {}
+    for item_id, own in mine.items():
+        shared: dict[int, list[tuple[int, str]]] = {}
+        for h, words in own.items():
+            for other, text in holders.get(h, []):
+                if other != item_id:
+                    shared.setdefault(other, []).append((words, text))
+        out[item_id] = {other: [t for _, t in sorted(found, key=lambda x: (-x[0], x[1]))]
+                        for other, found in shared.items()
+                        if len(found) >= 2 or found[0][0] >= settings.passage_min_words}
+    return out
+
+
+def passage_candidates(conn: Connection, item_id: int, settings: MatchingSettings) -> dict[int, list[str]]:
+    """Items sharing a talking point with this one (see ``passage_candidates_many``)."""
+    return passage_candidates_many(conn, [item_id], settings).get(item_id, {})
+
+
+def _stored_evidence(conn: Connection, ids: Sequence[int]) -> dict[int, ItemEvidence]:
+    out: dict[int, ItemEvidence] = {}
+    for chunk in _chunks(list(ids)):
+        for item_id, lang, title, summary, content in conn.execute(
+                select(items.c.id, items.c.lang, items.c.title, items.c.summary, items.c.content)
+                .where(items.c.id.in_(chunk))):
+            out[item_id] = item_evidence(title, summary, content, lang)
+    return out
+
+
+def find_matches_many(conn: Connection, ids: Sequence[int], settings: MatchingSettings,
+                      total: int | None = None,
+                      known_evidence: Mapping[int, ItemEvidence] | None = None) -> dict[int, list[Candidate]]:
+    """Every verified near-duplicate of each indexed item of ``ids`` (unindexed ones are left
+    out). ``known_evidence``: item evidence already computed (by indexing), else recomputed."""
+    fps = candidate_fingerprints(conn, sorted(set(ids)))
+    queried = sorted(fps)
+    if not queried:
         return {}
-    common = {h for h, n in conn.execute(
-        select(passages_table.c.hash, func.count()).where(passages_table.c.hash.in_(list(mine)))
-        .group_by(passages_table.c.hash).having(func.count() > settings.passage_max_items))}
-    shared: dict[int, list[tuple[int, str]]] = {}
-    for other, h, text in conn.execute(
-            select(passages_table.c.item_id, passages_table.c.hash, passages_table.c.text)
-            .where(passages_table.c.hash.in_([h for h in mine if h not in common]),
-                   passages_table.c.item_id != item_id)):
-        shared.setdefault(other, []).append((mine[h], text))
-    return {other: [t for _, t in sorted(found, key=lambda x: (-x[0], x[1]))]
-            for other, found in shared.items()
-            if len(found) >= 2 or found[0][0] >= settings.passage_min_words}
+    shared_passages = passage_candidates_many(conn, queried, settings)
+    lexical: dict[int, set[int]] = {}
+    for item_id in queried:
+        cands = lsh_candidates(conn, fps[item_id][0], settings) | set(shared_passages.get(item_id, {}))
+        cands.discard(item_id)
+        lexical[item_id] = cands
+    known = dict(fps)
+    known.update(candidate_fingerprints(conn, sorted(set().union(*lexical.values()) - known.keys())))
+    found: dict[int, dict[int, Candidate]] = {}
+    for item_id in queried:
+        sig, size = fps[item_id]
+        theirs = {o: known[o] for o in lexical[item_id] if o in known}
+        found[item_id] = {c.other_id: c for c in verify_lexical(sig, size, theirs, shared_passages.get(item_id, {}),
+                                                                settings)}
+    if settings.crosslingual:
+        known_evidence = known_evidence or {}
+        evs = {i: known_evidence[i] for i in queried if i in known_evidence}
+        evs.update(_stored_evidence(conn, [i for i in queried if i not in evs]))
+        stats = EvidenceStats(conn, indexed_count(conn) if total is None else total, settings)
+        # the whole batch's rare tokens and their postings at once
+        stats.load_postings(stats.rare({h for ev in evs.values() for h in ev.tokens}))
+        for item_id in queried:
+            if item_id not in evs:
+                continue
+            ev = evs[item_id]
+            for c in crosslingual_candidates(conn, item_id, ev.lang, ev.tokens, settings, stats=stats):
+                found[item_id].setdefault(c.other_id, c)
+    return {i: [found[i][k] for k in sorted(found[i])] for i in queried}
 
 
 def find_matches(conn: Connection, item_id: int, settings: MatchingSettings,
                  total: int | None = None) -> list[Candidate]:
     """Every verified near-duplicate of an indexed item (the per-item match query).
     ``total`` (the indexed count) can be passed in when matching a batch."""
-    fps = _fingerprints(conn, [item_id])
-    if item_id not in fps:
-        return []
-    sig, size = fps[item_id]
-    cands = lsh_candidates(conn, sig, settings)
-    shared_passages = passage_candidates(conn, item_id, settings)
-    cands |= set(shared_passages)
-    cands.discard(item_id)
-    found = {c.other_id: c for c in verify_lexical(conn, item_id, sig, size, cands, shared_passages, settings)}
-    if settings.crosslingual:
-        row = conn.execute(select(items.c.lang, items.c.title, items.c.summary, items.c.content)
-                           .where(items.c.id == item_id)).one_or_none()
-        if row is not None:
-            toks = {token_hash(t): t for t in evidence(_original_text(row[1], row[2], row[3]), row[0]).tokens}
-            for c in crosslingual_candidates(conn, item_id, row[0], toks, settings, total):
-                found.setdefault(c.other_id, c)
-    return [found[k] for k in sorted(found)]
+    return find_matches_many(conn, [item_id], settings, total).get(item_id, [])
 
 
-def match_items(store: Store, settings: MatchingSettings, ids: Sequence[int]) -> int:
-    """Find and store near-duplicates of ``ids`` among all indexed items. Returns new matches."""
+def match_items(store: Store, settings: MatchingSettings, ids: Sequence[int],
+                known_evidence: Mapping[int, ItemEvidence] | None = None) -> int:
+    """Find and store near-duplicates of ``ids`` among all indexed items. Returns new matches.
+    ``known_evidence``: the items' evidence when the caller has it (see ``batch_index_rows``)."""
     now = utcnow()
     rows: dict[tuple[int, int], dict[str, Any]] = {}
     with store.read() as conn:
-        total = indexed_count(conn)
-        for item_id in sorted(set(ids)):
-            for c in find_matches(conn, item_id, settings, total):
-                lo, hi = sorted((item_id, c.other_id))
-                rows.setdefault((hi, lo), {
-                    "item_id": hi, "other_id": lo, "method": c.method, "score": round(c.score, 6),
-                    "jaccard": c.jaccard, "containment": c.containment, "evidence": c.evidence,
-                    "created_at": now})
+        found = find_matches_many(conn, ids, settings, known_evidence=known_evidence)
+    for item_id in sorted(found):
+        for c in found[item_id]:
+            lo, hi = sorted((item_id, c.other_id))
+            rows.setdefault((hi, lo), {
+                "item_id": hi, "other_id": lo, "method": c.method, "score": round(c.score, 6),
+                "jaccard": c.jaccard, "containment": c.containment, "evidence": c.evidence,
+                "created_at": now})
     with store.write() as conn:
         return insert_ignore(conn, matches, list(rows.values()), ["item_id", "other_id"])

@@ -8,11 +8,11 @@ statistics. Updating is deterministic and idempotent: matches already applied ch
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from monitor.store import Store, insert_ignore
 from monitor.store.tables import feeds, items, matches, narrative_members, narratives
@@ -24,35 +24,55 @@ def narrative_id(feed_name: str, item_key: str) -> str:
     return "N" + hashlib.sha1(f"{feed_name}\x00{item_key}".encode()).hexdigest()[:12]
 
 
-def _founding_key(conn: Connection, item_id: int) -> tuple[datetime, str, str]:
-    row = conn.execute(select(items.c.published_at, feeds.c.name, items.c.item_key)
-                       .join(feeds, feeds.c.id == items.c.feed_id).where(items.c.id == item_id)).one()
-    return as_utc(row[0]), row[1], row[2]
+def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
+    for start in range(0, len(values), size):
+        yield list(values[start:start + size])
+
+
+def _founding_keys(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[datetime, str, str]]:
+    """(published, feed name, item key) of items: what orders founders and names narratives."""
+    out: dict[int, tuple[datetime, str, str]] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        for item_id, published, feed_name, key in conn.execute(
+                select(items.c.id, items.c.published_at, feeds.c.name, items.c.item_key)
+                .join(feeds, feeds.c.id == items.c.feed_id).where(items.c.id.in_(chunk))):
+            out[item_id] = (as_utc(published), feed_name, key)
+    return out
 
 
 def _membership(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
-    return {r[0]: r[1] for r in conn.execute(select(narrative_members.c.item_id, narrative_members.c.narrative_id)
-                                             .where(narrative_members.c.item_id.in_(list(ids))))}
+    out: dict[int, str] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        out.update({r[0]: r[1] for r in conn.execute(
+            select(narrative_members.c.item_id, narrative_members.c.narrative_id)
+            .where(narrative_members.c.item_id.in_(chunk)))})
+    return out
 
 
 def refresh_stats(conn: Connection, narrative_ids: Sequence[str], now: datetime) -> None:
     """Recompute origin, first/last seen, size, outlets and languages of ``narrative_ids``."""
-    for nid in narrative_ids:
-        rows = conn.execute(
-            select(items.c.id, items.c.published_at, items.c.lang, feeds.c.outlet, items.c.title)
-            .join(narrative_members, narrative_members.c.item_id == items.c.id)
-            .join(feeds, feeds.c.id == items.c.feed_id)
-            .where(narrative_members.c.narrative_id == nid)
-            .order_by(items.c.published_at, items.c.id)).all()
-        if not rows:
-            conn.execute(delete(narratives).where(narratives.c.id == nid))
-            continue
-        origin = rows[0]
-        conn.execute(update(narratives).where(narratives.c.id == nid).values(
-            origin_item_id=origin.id, title=origin.title or "", first_seen=origin.published_at,
-            last_seen=max(as_utc(r.published_at) for r in rows), size=len(rows),
-            outlets=len({r.outlet for r in rows}), languages=len({r.lang for r in rows if r.lang}),
-            updated_at=now))
+    members: dict[str, list[Any]] = {nid: [] for nid in narrative_ids}
+    for chunk in _chunks(sorted(members)):
+        for r in conn.execute(
+                select(narrative_members.c.narrative_id, items.c.id, items.c.published_at, items.c.lang,
+                       feeds.c.outlet, items.c.title)
+                .join(narrative_members, narrative_members.c.item_id == items.c.id)
+                .join(feeds, feeds.c.id == items.c.feed_id)
+                .where(narrative_members.c.narrative_id.in_(chunk))
+                .order_by(narrative_members.c.narrative_id, items.c.published_at, items.c.id)):
+            members[r.narrative_id].append(r)
+    gone = [nid for nid, rows in members.items() if not rows]
+    for chunk in _chunks(gone):
+        conn.execute(delete(narratives).where(narratives.c.id.in_(chunk)))
+    stats = [{
+        "id": nid, "origin_item_id": rows[0].id, "title": rows[0].title or "", "first_seen": rows[0].published_at,
+        "last_seen": max(as_utc(r.published_at) for r in rows), "size": len(rows),
+        "outlets": len({r.outlet for r in rows}), "languages": len({r.lang for r in rows if r.lang}),
+        "updated_at": now} for nid, rows in members.items() if rows]
+    if stats:  # one executemany (bound names must differ from the column names)
+        conn.execute(update(narratives).where(narratives.c.id == bindparam("b_id")).values(
+            {k: bindparam(f"b_{k}") for k in stats[0] if k != "id"}),
+            [{f"b_{k}": v for k, v in row.items()} for row in stats])
 
 
 def update_narratives(store: Store, ids: Sequence[int] | None = None, *, clock: Clock = utcnow) -> dict[str, int]:
@@ -65,35 +85,48 @@ def update_narratives(store: Store, ids: Sequence[int] | None = None, *, clock: 
         if ids is not None:
             id_list = list(ids)
             q = q.where(matches.c.item_id.in_(id_list) | matches.c.other_id.in_(id_list))
+        found = conn.execute(q).all()
+        involved = sorted({i for r in found for i in (r[0], r[1])})
+        # Membership of every item the matches touch, read once and kept up to date below
+        # (this transaction is the only writer), instead of two reads per match.
+        member = _membership(conn, involved)
+        founding = _founding_keys(conn, involved)
         touched: set[str] = set()
-        for newer, older, method, score, evidence in conn.execute(q).all():
-            member = _membership(conn, [newer, older])
+        for newer, older, method, score, evidence in found:
             a, b = member.get(older), member.get(newer)
             ev: dict[str, Any] = {"method": method, "score": score, **(evidence or {})}
             if a is None and b is None:
                 # The founder is the earlier publication, not the lower row id: ids follow the
                 # order feeds happened to arrive in, and the id must be the same in every store.
-                keys = {i: _founding_key(conn, i) for i in (older, newer)}
-                older, newer = sorted(keys, key=keys.__getitem__)
-                _, feed_name, key = keys[older]
+                older, newer = sorted((older, newer), key=founding.__getitem__)
+                _, feed_name, key = founding[older]
                 nid = narrative_id(feed_name, key)
                 insert_ignore(conn, narratives, [{
                     "id": nid, "origin_item_id": older, "title": "", "first_seen": now, "last_seen": now,
                     "size": 2, "outlets": 1, "languages": 1, "created_at": now, "updated_at": now}], ["id"])
-                insert_ignore(conn, narrative_members, [
+                added = insert_ignore(conn, narrative_members, [
                     {"item_id": older, "narrative_id": nid, "via_item_id": None, "method": "origin",
                      "score": None, "evidence": {}, "joined_at": now},
                     {"item_id": newer, "narrative_id": nid, "via_item_id": older, "method": method,
                      "score": score, "evidence": ev, "joined_at": now}], ["item_id"])
+                if added == 2:
+                    member[older] = member[newer] = nid
+                else:  # a row was there after all (another writer): believe the store
+                    member.update(_membership(conn, [older, newer]))
                 touched.add(nid)
                 created += 1
             elif a is None or b is None:
                 existing = a or b
                 assert existing is not None
                 lone, via = (older, newer) if a is None else (newer, older)
-                joined += insert_ignore(conn, narrative_members, [
+                added = insert_ignore(conn, narrative_members, [
                     {"item_id": lone, "narrative_id": existing, "via_item_id": via, "method": method,
                      "score": score, "evidence": ev, "joined_at": now}], ["item_id"])
+                joined += added
+                if added:
+                    member[lone] = existing
+                else:
+                    member.update(_membership(conn, [lone]))
                 touched.add(existing)
             elif a != b and method == "crosslingual":
                 # Evidence links (shared figures and names) are right ~97 % of the time; enough
@@ -107,6 +140,7 @@ def update_narratives(store: Store, ids: Sequence[int] | None = None, *, clock: 
                 conn.execute(update(narrative_members).where(narrative_members.c.narrative_id == drop)
                              .values(narrative_id=keep))
                 conn.execute(delete(narratives).where(narratives.c.id == drop))
+                member.update({i: keep for i, n in member.items() if n == drop})
                 touched.discard(drop)
                 touched.add(keep)
                 merged += 1
