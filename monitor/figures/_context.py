@@ -72,9 +72,9 @@ def _concepts(table: dict[str, tuple[str, ...]], word: str) -> str | None:
     low = word.casefold()
     candidates = [low] + [low[len(p):] for p in _PREFIXES if low.startswith(p) and len(low) > len(p) + 2]
     for concept, stems in table.items():
-        for stem in stems:
-            if any(c.startswith(stem) for c in candidates):
-                return concept
+        # str.startswith takes the whole tuple: one C call per candidate, not one per stem
+        if any(c.startswith(stems) for c in candidates):
+            return concept
     return None
 
 
