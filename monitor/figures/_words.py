@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from monitor.figures._numbers import Span
+from monitor.figures._tens import tens_word_spans
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -109,6 +110,7 @@ def word_spans(text: str) -> Iterator[Span]:
     for m in _AGE_DECADE.finditer(text):
         decade = next(g for g in m.groups() if g)
         yield Span(m.start(), m.end(), float(_case_lookup(_AGE_DECADE_VALUE, decade[:4])), "count")
+    yield from tens_word_spans(text)
 
 
 _AR_LETTER = "\u0600-\u06ff\u0750-\u077f\u200c"
