@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Two workers (CI and dev machines have 2 cores); each test file runs in one worker.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: help install demo test test-sqlite test-postgres airflow bench lint system-deps clean
+.PHONY: help install demo test test-sqlite test-postgres airflow bench fuzz lint system-deps clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -40,8 +40,17 @@ airflow: install  ## Start `airflow standalone` with the project's DAGs and plug
 bench: install  ## Run the benchmarks and evaluations; figures go to docs/benchmarks.md
 	$(BIN)/python -m benchmarks.run_all
 
+FUZZ_SECONDS ?= 60
+SHARED_FEEDS ?= ../shared/data/feeds
+fuzz: install  ## Fuzz the feed parsing path with atheris for FUZZ_SECONDS (seeds: demo feeds, fixtures, shared feeds)
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[fuzz]"
+	mkdir -p var/fuzz
+	cd var/fuzz && ../../$(BIN)/python ../../fuzz/feed_parse.py --seeds ../../config/demo/site/feeds \
+	  --seeds ../../tests/data/ingest --seeds $(abspath $(SHARED_FEEDS)) corpus -max_total_time=$(FUZZ_SECONDS) \
+	  -rss_limit_mb=2048 -print_final_stats=1
+
 lint:  ## ruff and mypy --strict on the library
-	$(BIN)/ruff check monitor dags plugins tests benchmarks scripts
+	$(BIN)/ruff check monitor dags plugins tests benchmarks scripts fuzz
 	$(BIN)/mypy monitor
 
 clean:  ## Remove the demo store, Airflow home and caches (keeps .venv)

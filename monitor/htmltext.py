@@ -28,6 +28,10 @@ _LEFTOVER_MARKUP = re.compile(
     r"figure|figcaption|pre|code|font|center|small|sup|sub|u|s|hr|picture|source|video|audio|section)\b[^>]*>"
     r"|</[a-zA-Z][a-zA-Z0-9]*\s*>|&(?:amp|lt|gt|quot|apos|nbsp|#\d+|#[xX][0-9a-fA-F]+);", re.I)
 _MAX_PASSES = 3
+# The fallback when html.parser gives up (it asserts on "<![CDAx[" marked sections): elements whose
+# content never reads as text go first, then every tag.
+_SKIP_BLOCKS = re.compile(r"<(" + "|".join(sorted(_SKIP)) + r")\b.*?(?:</\1\s*>|$)", re.I | re.S)
+_ANY_TAG = re.compile(r"<[^>]*>")
 
 
 class _TextExtractor(HTMLParser):
@@ -69,7 +73,7 @@ def _one_pass(markup: str) -> str:
         parser.close()
         return "".join(parser.parts)
     except Exception:  # html.parser is lenient, but hostile input must never crash ingestion
-        return html.unescape(re.sub(r"<[^>]*>", " ", markup))
+        return html.unescape(_ANY_TAG.sub(" ", _SKIP_BLOCKS.sub(" ", markup)))
 
 
 def _tidy(text: str) -> str:

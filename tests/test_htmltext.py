@@ -18,6 +18,13 @@ def test_scripts_and_styles_are_dropped_with_their_content() -> None:
     assert html_to_text(markup) == "Hello\n\nworld"
 
 
+def test_markup_html_parser_rejects_still_loses_script_content() -> None:
+    # Found by fuzz/feed_parse.py: html.parser asserts on an unknown marked section ("<![CDAx[").
+    text = html_to_text('<p>Kept</p><![CDAX[<script>alert("SECRET")</script>]]&gt; <style>p{}</style>after')
+    assert "SECRET" not in text and "p{}" not in text
+    assert text.startswith("Kept") and text.endswith("after")
+
+
 def test_tracking_pixels_and_iframes_leave_no_trace() -> None:
     markup = 'News<img src="https://t.example/p.gif" width="1" height="1"><iframe src="x">ad</iframe> today'
     assert html_to_text(markup) == "News today"

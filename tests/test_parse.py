@@ -146,6 +146,14 @@ def test_an_empty_body_is_an_error() -> None:
     assert err.value.reason == "empty"
 
 
+def test_a_crash_inside_feedparser_is_a_parse_error_of_that_feed() -> None:
+    # Found by fuzz/feed_parse.py in a Stack Overflow feed: feedparser's loose parser raises
+    # KeyError on a creativeCommons:license end tag it never saw open.
+    with pytest.raises(FeedParseError) as err:
+        parse_feed(b"3.0/rdf</creativeCommons:license>:", {}, fetched_at=FETCHED)
+    assert err.value.reason == "parser_crash" and "KeyError" in str(err.value)
+
+
 def test_a_body_that_names_a_local_file_is_never_opened(tmp_path: Path) -> None:
     secret = tmp_path / "secret.xml"
     secret.write_bytes((DATA / "duplicate_guids.rss").read_bytes())
