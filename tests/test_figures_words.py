@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.figures import extract_figures
-from monitor.figures._words import word_spans, zh_value
+from monitor.figures._words import roman_value, word_spans, zh_value
 
 # pieces of number words in every script the word rules read, with case traps ("İ", "ſ")
 _PIECES = ["十", "二", "万", "零", "点", "分", "半", "下午", "月", "年代", "百分之", "〇", "第", "几",
@@ -192,3 +192,26 @@ def test_number_word_spans_index_the_input_and_never_raise(text: str) -> None:
 def test_case_folded_letters_do_not_break_hour_words() -> None:
     # "İ".lower() is two characters, so a plain dict lookup of the matched word would fail
     assert _values("às dİecİ da tarde") == [(22.0, "time")]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("La catedral fue terminada en el siglo XIX por arquitectos locales.", 19),
+    ("Le château date du XVIIIe siècle.", 18),
+    ("Il palazzo fu costruito nel XV secolo.", 15),
+    ("Город сильно вырос в XX веке.", 20),
+])
+def test_a_century_in_roman_numerals_is_an_ordinal(text: str, value: int) -> None:
+    assert _values(text) == [(float(value), "ordinal")]
+
+
+def test_a_roman_numeral_without_a_century_word_is_a_name() -> None:
+    assert _values("Luis XIV construyó Versalles.") == []
+
+
+def test_a_decade_of_a_century_is_one_year() -> None:
+    assert _values("La iglesia cerró en los años 30 del siglo XX.") == [(1930.0, "year")]
+
+
+@pytest.mark.parametrize(("numeral", "value"), [("XIX", 19), ("XIV", 14), ("XL", 40), ("IIII", None), ("VX", None)])
+def test_roman_values_accept_only_well_formed_numerals(numeral: str, value: int | None) -> None:
+    assert roman_value(numeral) == value

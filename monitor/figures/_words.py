@@ -111,6 +111,13 @@ def word_spans(text: str) -> Iterator[Span]:
         decade = next(g for g in m.groups() if g)
         yield Span(m.start(), m.end(), float(_case_lookup(_AGE_DECADE_VALUE, decade[:4])), "count")
     yield from tens_word_spans(text)
+    for m in _ROMAN_CENTURY.finditer(text):
+        numeral = m.group("a") or m.group("b")
+        value = roman_value(numeral)
+        # "los años 30 del siglo XX" is one year figure, the 1930s
+        if value and not _DECADE_OF.search(text, max(0, m.start() - 16), m.start()):
+            start = m.start("a") if m.group("a") else m.start("b")
+            yield Span(start, start + len(numeral), float(value), "ordinal")
 
 
 _AR_LETTER = "\u0600-\u06ff\u0750-\u077f\u200c"
@@ -308,3 +315,27 @@ def _clock_word_spans(text: str) -> Iterator[Span]:
         if m.group("pm") and hour < 12:
             hour += 12
         yield Span(m.start("h"), m.end(), float(hour), "time")
+
+
+# A century in Roman numerals ("siglo XIX", "XIXe siècle", "XIX secolo", "XIX века") is the ordinal
+# the English original writes as "19th-century"; a Roman numeral elsewhere (Louis XIV) is a name.
+_ROMAN = r"[IVXL]{1,7}"
+_ROMAN_CENTURY = re.compile(
+    r"(?<![^\W\d_])(?:(?:siglo|século|secolo|siècle|century)\s(?P<b>" + _ROMAN + r")"
+    r"|(?P<a>" + _ROMAN + r")(?:e|ème|\.)?\s(?:siècles?|secolo|secoli|Jahrhunderts?|века?|веке|столітт[яі]|ст\.))"
+    r"(?![^\W\d_])")
+_DECADE_OF = re.compile(r"\d0['’]?s?\s(?:del|de|du|do|dello|des)\s$")
+_ROMAN_DIGITS = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def roman_value(numeral: str) -> int | None:
+    """The value of a Roman numeral up to L ("XIX" -> 19), or None when it is not well formed."""
+    values = [_ROMAN_DIGITS[c] for c in numeral]
+    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    canonical = ""
+    rest = total
+    for symbol, v in (("L", 50), ("XL", 40), ("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1)):
+        while rest >= v:
+            canonical += symbol
+            rest -= v
+    return total if canonical == numeral and total > 0 else None
