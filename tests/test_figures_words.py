@@ -41,7 +41,11 @@ def test_chinese_half_past_is_a_time() -> None:
 
 
 def test_chinese_month_in_words_is_not_a_figure_but_the_day_is() -> None:
-    assert _values("联系时请引述九月三十日的第 247 号日志。") == [(30.0, "count"), (247.0, "count")]
+    assert _values("联系时请引述九月三十日的第 247 号日志。") == [(30.0, "date"), (247.0, "count")]
+
+
+def test_chinese_day_in_words_after_a_month_is_a_date() -> None:
+    assert _values("会议定于三月五日在北京举行。") == [(5.0, "date")]
 
 
 def test_chinese_december_is_a_month_not_twelve() -> None:

@@ -68,6 +68,9 @@ def _zh_spans(text: str) -> Iterator[Span]:
                 if minutes < 60:
                     yield Span(start, stop, round(hour + minutes / 60, 6), "time")
             continue
+        if before.endswith("月") and after[:1] in ("日", "号", "號") and 1 <= value <= 31:
+            yield Span(start, end, float(value), "date")  # "十月一日": the day of a date in words
+            continue
         if after.startswith("月"):
             if not after.startswith("月份") or value > 12:
                 yield Span(start, end, 0.0, "skip")  # a month is a name in other languages
