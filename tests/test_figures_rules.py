@@ -91,3 +91,20 @@ def test_urdu_score_with_nil_before_the_number() -> None:
 
 def test_persian_zero_outside_a_score_is_not_a_figure() -> None:
     assert _values("تعداد مبتلایان تقریباً به صفر رسیده است.") == []
+
+
+def test_a_vulgar_fraction_after_digits_is_part_of_the_number() -> None:
+    assert [f.value for f in extract_figures("Europe won the cup 14½-13½ after a tense final day.")] == [
+        14.5, 13.5]
+
+
+def test_a_mixed_number_with_a_slash_is_one_figure() -> None:
+    assert [f.value for f in extract_figures("تیمەکە بە ئەنجامی ١٣ ١/٢ بردیەوە.")] == [13.5]
+
+
+def test_a_fraction_stored_right_to_left_is_still_one_figure() -> None:
+    assert [f.value for f in extract_figures("تیم اروپا با نتیجه ½14 برنده شد.")] == [14.5]
+
+
+def test_a_date_with_slashes_is_not_a_fraction() -> None:
+    assert 0.5 not in [f.value for f in extract_figures("The deadline is 1/2/2019 for all entries.")]

@@ -122,6 +122,10 @@ _PHONE = re.compile(
 # right-to-left texts may store the groups of "0800 555 111" in reverse order: "111 555 0800"
 _PHONE_RTL = re.compile(r"(?<![\w.,])(?<!\d" + _GAP + r")\d{3,4}" + _GAP + r"\d{3,4}" + _GAP + _ZERO
                         + r"\d{3,4}(?![\d.,]?\d)")
+_VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
+_FRACTION = re.compile(
+    r"(?<![\d.,/])(?:(?P<w1>\d{1,3})\s?(?P<v1>[½¼¾⅓⅔])|(?P<v2>[½¼¾⅓⅔])(?P<w2>\d{1,3})(?![\d.,/]?\d)"
+    r"|(?P<w3>\d{1,3})\s(?P<num>\d)/(?P<den>\d)(?![\d.,/]?\d))")
 _MARKUP_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>\n]{0,200})?/?>")
 _DECADE_ZH = re.compile(r"(\d{2})\s*世纪\s*(\d0)\s*年代")
 _DECADE_WORD = re.compile(
@@ -158,6 +162,16 @@ def composite_spans(text: str) -> Iterator[Span]:
     """
     for m in _MARKUP_TAG.finditer(text):  # '<seg id="3">' left in a text is markup, not a figure
         yield Span(m.start(), m.end(), 0.0, "skip")
+    for m in _FRACTION.finditer(text):  # "14½", "١٣ ١/٢", and "½14" as right-to-left texts store it
+        whole = m.group("w1") or m.group("w2") or m.group("w3")
+        if m.group("num"):
+            num, den = _num(m.group("num")), _num(m.group("den"))
+            if not 0 < num < den:
+                continue
+            part = num / den
+        else:
+            part = _VULGAR[m.group("v1") or m.group("v2")]
+        yield Span(m.start(), m.end(), round(_num(whole) + part, 6), "count")
     for m in _PHONE.finditer(text):
         digits = re.sub(r"\D", "", digits_to_ascii(m.group()))
         if len(digits) >= 8:
