@@ -219,3 +219,15 @@ def test_a_decade_of_a_century_is_one_year() -> None:
 @pytest.mark.parametrize(("numeral", "value"), [("XIX", 19), ("XIV", 14), ("XL", 40), ("IIII", None), ("VX", None)])
 def test_roman_values_accept_only_well_formed_numerals(numeral: str, value: int | None) -> None:
     assert roman_value(numeral) == value
+
+
+def test_persian_hundredth_in_words_is_an_ordinal() -> None:
+    assert _values("شهر صدمین سالگرد تأسیس دانشگاه را جشن گرفت.") == [(100.0, "ordinal")]
+
+
+def test_persian_hundreds_are_counts_but_bare_sad_is_not() -> None:
+    assert _values("دویست نفر در مراسم بودند و صد سال از آن گذشته است.") == [(200.0, "count")]
+
+
+def test_persian_percent_written_in_two_words() -> None:
+    assert _values("۲۰ در صد رأی‌دهندگان شرکت نکردند.") == [(20.0, "percent")]

@@ -154,7 +154,7 @@ CURRENCY_AFTER_SCALED: list[tuple[str, str]] = [
 # Percent: sign after the number, words after it, or markers before it (Turkish "%13", "yüzde 13").
 PERCENT_AFTER = (
     r"[%％٪]|per\s?cent\b|percent\b|prozent\b|pour\s?cent\b|por\s?ciento\b|per\s?cento\b|percento\b"
-    r"|por\s?cento\b|процент\w*|відсот\w*|درصد|بالمئة|بالمائة|في\s?المئة|في\s?المائة|فیصد\w*|سلنه|سلنې"
+    r"|por\s?cento\b|процент\w*|відсот\w*|در[\s\u200c]?صد|بالمئة|بالمائة|في\s?المئة|في\s?المائة|فیصد\w*|سلنه|سلنې"
     r"|لەسەد|प्रतिशत|אחוז(?:ים)?"
 )
 PERCENT_BEFORE = r"(?:[%％٪]\s?|yüzde\s|%\s?)$"

@@ -177,6 +177,13 @@ _FA_NUMBER = re.compile(
     r"(?<![" + _AR_LETTER + r"])(?:(?P<tens>" + _alt(_FA_TENS) + r")(?:\s?و\s?(?P<unit>" + _alt(_FA_UNITS)
     + r"))?|(?P<teen>" + _alt(_FA_TEENS) + r"))(?P<suffix>" + _FA_ORDINAL + r")(?![" + _AR_LETTER.replace("\u200c", "")
     + r"])")
+# Persian hundreds ("دویست", "سیصد"), and "صد" only as an ordinal ("صدمین سالگرد" = 100th anniversary):
+# alone it is also the second half of "در صد" (percent)
+_FA_HUNDRED_VALUES = {w: 100 * (i + 1) for i, w in enumerate(
+    "صد دویست سیصد چهارصد پانصد ششصد هفتصد هشتصد نهصد".split())} | {"یکصد": 100}
+_FA_HUNDREDS = re.compile(
+    r"(?<![" + _AR_LETTER + r"])(" + _alt(_FA_HUNDRED_VALUES) + r")(مین|م)?(?![" + _AR_LETTER.replace("\u200c", "")
+    + r"])")
 _KURDISH_ONLY = re.compile("[ەێۆڵڕڤ]")
 _PASHTO_ONLY = re.compile("[ټډړږښځڅېۍګڼ]")
 # Sorani Kurdish and Pashto teens and tens (Pashto "نوي" = 90 is also "new" and Kurdish "سی" = 30 also
@@ -262,6 +269,10 @@ def _arabic_spans(text: str) -> Iterator[Span]:
         if m.group(0) == "سی":
             continue
         yield Span(m.start(), m.end(), float(value), "count")
+    for m in _FA_HUNDREDS.finditer(text):
+        if m.group(1) == "صد" and not m.group(2):
+            continue
+        yield Span(m.start(), m.end(), float(_FA_HUNDRED_VALUES[m.group(1)]), "ordinal" if m.group(2) else "count")
 
 
 # hours 1-12 as words in European languages, read only with a part of the day after them
