@@ -180,7 +180,7 @@ _FA_NUMBER = re.compile(
 # Persian hundreds ("دویست", "سیصد"), and "صد" only as an ordinal ("صدمین سالگرد" = 100th anniversary):
 # alone it is also the second half of "در صد" (percent)
 _FA_HUNDRED_VALUES = {w: 100 * (i + 1) for i, w in enumerate(
-    "صد دویست سیصد چهارصد پانصد ششصد هفتصد هشتصد نهصد".split())} | {"یکصد": 100}
+    ["صد", "دویست", "سیصد", "چهارصد", "پانصد", "ششصد", "هفتصد", "هشتصد", "نهصد"])} | {"یکصد": 100}
 _FA_HUNDREDS = re.compile(
     r"(?<![" + _AR_LETTER + r"])(" + _alt(_FA_HUNDRED_VALUES) + r")(مین|م)?(?![" + _AR_LETTER.replace("\u200c", "")
     + r"])")
