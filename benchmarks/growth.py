@@ -7,7 +7,7 @@ as the store grows from 10k to 1M documents (they should stay flat).
 Reuses benchmarks.scale (synthetic documents of 100 shingles, planted copies, one process per
 size): per item, the time to index it (fingerprint + band keys written), the time to match it
 (p50/p95 of the band-key lookup and verification), the index bytes it occupies (lsh_bands
-with its key, fingerprints) and the whole database file per item (SQLite). The baseline next to
+with its indexes) and the whole database file per item (SQLite). The baseline next to
 it is datasketch's in-memory MinHashLSH on the same signatures (query time, process memory).
 """
 
@@ -60,12 +60,15 @@ def render(rows: list[dict[str, Any]]) -> str:
             f"{r['p95_ms']:.2f} | {f'{ib:,.0f}' if ib else '—'} | {f'{fb:,.0f}' if fb else '—'} | "
             f"{r['peak_rss_mb']:,.0f} | {ds_p50} | "
             f"{sum(rec) / max(1, len(rec)):.2f} |")
-    if len(rows) >= 2:
-        a, b = rows[0], rows[-1]
+    for backend in dict.fromkeys(r["backend"] for r in rows):
+        mine = [r for r in rows if r["backend"] == backend]
+        if len(mine) < 2:
+            continue
+        a, b = mine[0], mine[-1]
         t = a["insert_docs_per_s"] / b["insert_docs_per_s"]
         m = b["p50_ms"] / a["p50_ms"]
         by = (b.get("index_bytes_per_doc") or 0) / (a.get("index_bytes_per_doc") or 1)
-        lines += ["", f"From {a['size']:,} to {b['size']:,} documents ({b['size'] / a['size']:.1f}×): "
+        lines += ["", f"{backend}, from {a['size']:,} to {b['size']:,} documents ({b['size'] / a['size']:.1f}×): "
                   f"index time per item ×{t:.2f}, match p50 ×{m:.2f}, index bytes per item ×{by:.2f}."]
     lines += ["", "¹ of the benchmark process, which also holds the datasketch index when it is built "
               "(up to --datasketch-max documents) and the planted query signatures."]
@@ -83,10 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--datasketch-max", type=int, default=100_000,
                     help="build the datasketch baseline up to this size (it holds everything in memory)")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--from-json", help="comma-separated JSON Lines files written by `benchmarks.scale "
+                                        "--json-out`: tabulate those runs instead of building the stores again")
     args = ap.parse_args(argv)
-    rows = []
+    rows = scale.load_results(args.from_json) if args.from_json else []
     with tempfile.TemporaryDirectory() as tmp:
-        for backend in args.backends.split(","):
+        for backend in ([] if args.from_json else args.backends.split(",")):
             for size in (int(s) for s in args.sizes.split(",")):
                 url = scale._fresh_url(backend, args.pg_url, Path(tmp), size)
                 if url is None:

@@ -10,13 +10,16 @@ text), so generation is fast and the Jaccard of a planted copy is exact by const
 Each (backend, size) runs in its own process, so peak memory is that run's alone.
 Measured per run: bulk insert throughput (fingerprints + band keys), the per-item match
 query of monitor.matching (band-key lookup, fetch candidate fingerprints, verify by
-estimated Jaccard) as p50/p95 latency, recall of planted copies by Jaccard level, index
-size per document (the lsh_bands table with its primary key) and peak RSS.
+estimated Jaccard) as p50/p95 latency, the batched lookup (lsh_candidates_many, 100 items per
+statement) per item, recall of planted copies by Jaccard level, candidates that share no full
+64-bit band key with the query (accidental 32-bit key collisions), index size per document
+(the lsh_bands table with all its indexes) and peak RSS.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
 import os
 import resource
@@ -31,6 +34,7 @@ import numpy.typing as npt
 
 from monitor.config import MatchingSettings
 from monitor.fingerprint import Fingerprinter, band_keys_matrix, estimate_jaccard, signatures_of_shingle_matrix
+from monitor.lshindex import band_keys32
 
 SHINGLES = 100
 LEVELS = (0.5, 0.6, 0.7, 0.8, 0.9)
@@ -61,7 +65,7 @@ def _prepare_store(url: str) -> Any:
     return open_store(url)
 
 
-def _bulk_insert(store: Any, first_id: int, sigs: U64, keys: npt.NDArray[np.int64]) -> None:
+def _bulk_insert(store: Any, first_id: int, sigs: U64, keys: npt.NDArray[np.int32]) -> None:
     """Items (minimal rows), fingerprints and band keys, through the DB-API in one transaction."""
     n = sigs.shape[0]
     ids = range(first_id, first_id + n)
@@ -84,14 +88,18 @@ def _bulk_insert(store: Any, first_id: int, sigs: U64, keys: npt.NDArray[np.int6
                         f" VALUES ({ph}, {ph}, {ph}, {ph})",
                         [(i, sigs[j].astype("<u8").tobytes(), SHINGLES, "w3-p128-s1") for j, i in enumerate(ids)])
         bands = keys.shape[1]
-        cur.executemany(f"INSERT INTO lsh_bands (band, key, item_id) VALUES ({ph}, {ph}, {ph})",
-                        [(b, int(keys[j, b]), i) for j, i in enumerate(ids) for b in range(bands)])
+        cur.executemany(f"INSERT INTO lsh_bands (item_id, {_cols(bands)}) VALUES ({', '.join([ph] * (bands + 1))})",
+                        [(i, *(int(k) for k in keys[j])) for j, i in enumerate(ids)])
         raw.commit()
     finally:
         raw.close()
 
 
-def _copy_insert(cur: Any, first_id: int, sigs: U64, keys: npt.NDArray[np.int64]) -> None:
+def _cols(bands: int) -> str:
+    return ", ".join(f"k{b}" for b in range(bands))
+
+
+def _copy_insert(cur: Any, first_id: int, sigs: U64, keys: npt.NDArray[np.int32]) -> None:
     """PostgreSQL's bulk path: COPY (row-by-row executemany is ~50x slower there)."""
     n = sigs.shape[0]
     with cur.copy("COPY items (id, feed_id, item_key, title, summary, content, published_at, published_source,"
@@ -102,10 +110,9 @@ def _copy_insert(cur: Any, first_id: int, sigs: U64, keys: npt.NDArray[np.int64]
     with cur.copy("COPY fingerprints (item_id, minhash, shingles, scheme) FROM STDIN") as copy:
         for j in range(n):
             copy.write_row((first_id + j, sigs[j].astype("<u8").tobytes(), SHINGLES, "w3-p128-s1"))
-    with cur.copy("COPY lsh_bands (band, key, item_id) FROM STDIN") as copy:
+    with cur.copy(f"COPY lsh_bands (item_id, {_cols(keys.shape[1])}) FROM STDIN") as copy:
         for j in range(n):
-            for b in range(keys.shape[1]):
-                copy.write_row((b, int(keys[j, b]), first_id + j))
+            copy.write_row((first_id + j, *(int(k) for k in keys[j])))
 
 
 def _index_bytes(store: Any) -> int:
@@ -125,7 +132,7 @@ def run_one(backend: str, size: int, url: str, queries: int, settings: MatchingS
             with_datasketch: bool, seed: int = 7) -> dict[str, Any]:
     from sqlalchemy import text
 
-    from monitor.lshindex import lsh_candidates
+    from monitor.lshindex import lsh_candidates, lsh_candidates_many
     from monitor.matching import candidate_fingerprints
 
     rng = np.random.default_rng(seed)
@@ -149,7 +156,7 @@ def run_one(backend: str, size: int, url: str, queries: int, settings: MatchingS
         n = min(BATCH, size - start)
         shingles = _docs(rng, n)
         sigs = signatures_of_shingle_matrix(fp, shingles)
-        keys = band_keys_matrix(sigs, settings.bands, settings.rows)
+        keys = band_keys32(sigs, settings)
         for j in range(n):
             if start + j < queries:
                 level = LEVELS[(start + j) % len(LEVELS)]
@@ -174,18 +181,33 @@ def run_one(backend: str, size: int, url: str, queries: int, settings: MatchingS
     hits = {lv: 0 for lv in LEVELS}
     tried = {lv: 0 for lv in LEVELS}
     candidates: list[int] = []
+    collisions = 0
+    cand_sets: list[set[int]] = []
     with store.read() as conn:
         for target, level, sig in planted:
             q0 = time.perf_counter()
             c0 = time.process_time()
             cands = lsh_candidates(conn, sig, settings)
-            verified = [o for o, (osig, _n) in candidate_fingerprints(conn, sorted(cands)).items()
+            found = candidate_fingerprints(conn, sorted(cands))
+            verified = [o for o, (osig, _n) in found.items()
                         if estimate_jaccard(sig, osig) >= settings.jaccard_threshold]
             latencies.append(1000 * (time.perf_counter() - q0))
             cpu.append(1000 * (time.process_time() - c0))
             candidates.append(len(cands))
+            cand_sets.append(cands)
             tried[level] += 1
             hits[level] += target in verified
+            full = set(band_keys_matrix(sig, settings.bands, settings.rows)[0].tolist())
+            collisions += sum(not full & set(band_keys_matrix(osig, settings.bands, settings.rows)[0].tolist())
+                              for osig, _n in found.values())
+        # the batched lookup the analyze path can use: 100 planted items per statement
+        b0 = time.perf_counter()
+        many: dict[int, set[int]] = {}
+        for start in range(0, len(planted), 100):
+            many.update(lsh_candidates_many(conn, {j: planted[j][2] for j in range(start, min(start + 100,
+                                                                                          len(planted)))}, settings))
+        batch_ms = 1000 * (time.perf_counter() - b0) / max(1, len(planted))
+        batch_agrees = all(many[j] == cand_sets[j] for j in range(len(planted)))
     ds: dict[str, Any] = {}
     if lsh is not None:
         from datasketch import LeanMinHash
@@ -201,11 +223,16 @@ def run_one(backend: str, size: int, url: str, queries: int, settings: MatchingS
               "recall": {lv: ds_hits[lv] / max(1, tried[lv]) for lv in LEVELS}}
     index = _index_bytes(store)
     store.close()
-    return {
+    file_bytes = None
+    if store.dialect == "sqlite":
+        path = url.removeprefix("sqlite:///")
+        file_bytes = sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p)) / size
+    return {"file_bytes_per_doc": file_bytes, "queries": len(planted),
         "backend": backend, "size": size, "build_s": build_secs, "insert_docs_per_s": size / insert_secs,
         "p50_ms": statistics.median(latencies), "p95_ms": float(np.percentile(latencies, 95)),
         "cpu_p50_ms": statistics.median(cpu), "cpu_p95_ms": float(np.percentile(cpu, 95)),
         "load_avg": os.getloadavg()[0], "mean_candidates": float(np.mean(candidates)),
+        "collisions": collisions, "batch_ms_per_item": batch_ms, "batch_agrees": batch_agrees,
         "recall": {lv: hits[lv] / max(1, tried[lv]) for lv in LEVELS},
         "index_bytes_per_doc": index / size if index > 0 else None,
         "rss_before_queries_mb": rss_before_queries, "peak_rss_mb": _rss_mb(), "datasketch": ds,
@@ -257,13 +284,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pg-max-size", type=int, default=1_000_000, help="largest PostgreSQL store to build")
     ap.add_argument("--workdir", default=None, help="where SQLite files go (default: a temp dir)")
     ap.add_argument("--no-report", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    ap.add_argument("--json-out", help="append each run's figures to this JSON Lines file as it finishes")
+    ap.add_argument("--from-json", help="comma-separated JSON Lines files of earlier runs (e.g. one per "
+                                        "backend, run side by side): write the section from them, build nothing")
     args = ap.parse_args(argv)
     settings = MatchingSettings()
     results: list[dict[str, Any]] = []
     notes: list[str] = []
+    if args.from_json:
+        results = load_results(args.from_json)
+        args.sizes = ""
     with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
         for backend in args.backends.split(","):
-            for size in (int(s) for s in args.sizes.split(",")):
+            for size in (int(s) for s in args.sizes.split(",") if s):
                 if backend == "postgresql" and size > args.pg_max_size:
                     notes.append(f"postgresql at {size:,} docs not built in this run (--pg-max-size "
                                  f"{args.pg_max_size:,})")
@@ -282,37 +315,62 @@ def main(argv: list[str] | None = None) -> int:
                 p.join()
                 print(res, flush=True)
                 results.append(res)
+                if args.json_out:
+                    with open(args.json_out, "a", encoding="utf-8") as f:
+                        f.write(json.dumps(res) + "\n")
                 if backend == "sqlite":
                     Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
                 else:
                     _drop_schema(args.pg_url, size)
-    body = render(results, settings, notes, args.queries)
+    body = render(results, settings, notes, results[0]["queries"] if results else args.queries)
     print(body)
     if not args.no_report:
         write_section("scale", "The LSH index in the store at scale", body)
     return 0
 
 
+def load_results(paths: str) -> list[dict[str, Any]]:
+    """Runs saved with --json-out (recall levels back to float keys), SQLite first, by size."""
+    out = []
+    for path in paths.split(","):
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                r["recall"] = {float(k): v for k, v in r["recall"].items()}
+                if r.get("datasketch"):
+                    r["datasketch"]["recall"] = {float(k): v for k, v in r["datasketch"]["recall"].items()}
+                out.append(r)
+    return sorted(out, key=lambda r: (r["backend"] != "sqlite", r["size"]))
+
+
 def render(results: list[dict[str, Any]], settings: MatchingSettings, notes: list[str], queries: int) -> str:
     head = ("| backend | docs | insert docs/s | query p50 ms | p95 ms | CPU p50/p95 ms | load | candidates "
-            "| recall J=0.5/0.6/0.7/0.8/0.9 | index B/doc | RSS before queries MB | peak RSS MB |")
-    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
+            "| key collisions | batched ms/item | recall J=0.5/0.6/0.7/0.8/0.9 | index B/doc | RSS before queries MB "
+            "| peak RSS MB |")
+    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"]
     for r in results:
         rec = "/".join(f"{r['recall'][lv]:.2f}" for lv in LEVELS)
         idx = f"{r['index_bytes_per_doc']:.0f}" if r["index_bytes_per_doc"] else "n/a"
         lines.append(f"| {r['backend']} | {r['size']:,} | {r['insert_docs_per_s']:,.0f} | {r['p50_ms']:.2f} | "
                      f"{r['p95_ms']:.2f} | {r['cpu_p50_ms']:.2f}/{r['cpu_p95_ms']:.2f} | {r['load_avg']:.1f} | "
-                     f"{r['mean_candidates']:.1f} | {rec} | {idx} | "
+                     f"{r['mean_candidates']:.1f} | {r['collisions']} | {r['batch_ms_per_item']:.2f}"
+                     f"{'' if r['batch_agrees'] else ' (differs!)'} | {rec} | {idx} | "
                      f"{r['rss_before_queries_mb']:.0f} | {r['peak_rss_mb']:.0f} |")
         if r["datasketch"]:
             d = r["datasketch"]
             drec = "/".join(f"{d['recall'][lv]:.2f}" for lv in LEVELS)
             lines.append(f"| datasketch MinHashLSH (in memory) | {r['size']:,} | | {d['p50_ms']:.3f} | "
-                         f"{d['p95_ms']:.3f} | | | | {drec} (unverified) | | | {r['peak_rss_mb']:.0f} (same process) |")
+                         f"{d['p95_ms']:.3f} | | | | | | {drec} (unverified) | | | "
+                         f"{r['peak_rss_mb']:.0f} (same process) |")
     body = "\n".join(lines)
     body += (f"\n\nBand layout {settings.bands} bands × {settings.rows} rows of a {settings.num_perm}-value "
              f"MinHash; a candidate is verified at estimated Jaccard ≥ {settings.jaccard_threshold}. "
-             f"{queries} queries per run, planted copies spread evenly over the Jaccard levels. Insert "
+             f"{queries} queries per run, planted copies spread evenly over the Jaccard levels. "
+             "Layout: one `lsh_bands` row per item with a 32-bit key per band column and one index per "
+             "band (monitor.lshindex); key collisions = candidates sharing no full 64-bit band key with "
+             "the query (accidental 32-bit collisions, rejected by verification), summed over the queries; "
+             "batched = `lsh_candidates_many` over 100 items per statement (same candidate sets as the "
+             "per-item lookup unless marked). Insert "
              "throughput is the bulk path (SQLite: DB-API executemany; PostgreSQL: COPY). "
              "Wall-clock latency includes waiting for a CPU on a shared machine (load = 1-minute load "
              "average on 2 cores during the run); CPU time is the query's own work. "
@@ -324,12 +382,12 @@ def render(results: list[dict[str, Any]], settings: MatchingSettings, notes: lis
     return body
 
 
-def layout_tradeoff(layouts: tuple[tuple[int, int], ...] = ((32, 4), (16, 4), (20, 5), (16, 8), (64, 2))) -> str:
+def layout_tradeoff(layouts: tuple[tuple[int, int], ...] = ((32, 4), (16, 4), (20, 5), (16, 8), (32, 3))) -> str:
     """The probability that a pair at Jaccard J shares a band, 1 - (1 - J^r)^b, per layout:
     the recall ceiling before verification, and (at low J) the candidates to verify."""
     levels = (0.3, 0.5, 0.6, 0.7, 0.8, 0.9)
     lines = ["\nBand layout trade-off (`matching.bands` × `matching.rows`; probability that a pair at "
-             "Jaccard J becomes a candidate; index rows per document = bands):\n",
+             "Jaccard J becomes a candidate; index keys per document = bands):\n",
              "| bands × rows | " + " | ".join(f"J={j}" for j in levels) + " |",
              "|---|" + "---:|" * len(levels)]
     for b, r in layouts:
@@ -337,7 +395,8 @@ def layout_tradeoff(layouts: tuple[tuple[int, int], ...] = ((32, 4), (16, 4), (2
         lines.append(f"| {b} × {r} | {probs} |")
     lines.append("\nMore bands or fewer rows: higher recall near the threshold, more candidates to verify and "
                  "a larger index; the verification threshold (`matching.jaccard_threshold`, default 0.5) then "
-                 "decides precision. 32 × 4 keeps recall ≥ 0.99 at J ≥ 0.6 with ~0.6 KB/doc on SQLite.\n")
+                 "decides precision. 32 × 4 keeps recall ≥ 0.99 at J ≥ 0.6; the index holds at most 32 bands "
+                 "(one column each), and fewer bands leave columns empty at no cost (partial indexes).\n")
     return "\n".join(lines)
 
 

@@ -1,8 +1,18 @@
-"""The LSH band index in the store: which rows an item's MinHash signature adds, and which
-stored items share a band key with a signature (one indexed lookup per band)."""
+"""The LSH band index in the store: which row an item's MinHash signature adds, and which
+stored items share a band key with a signature (one indexed lookup per band).
+
+Layout (table ``lsh_bands``, same on SQLite and PostgreSQL): one row per item, band ``b``'s key
+in column ``k{b}`` and one index per band column. A key is the high 32 bits of
+``monitor.fingerprint.band_keys``; since each band has its own column and index, two items
+collide by accident only with probability 2^-32 per band, and such a stray candidate is
+rejected by the Jaccard verification that follows every lookup. One row per item rather than
+one per (band, item) is what brings PostgreSQL from ~3.3 KB to ~1 KB per item: every heap
+tuple there carries a 24-byte header, which the per-band layout paid 32 times.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -10,22 +20,35 @@ import numpy.typing as npt
 from sqlalchemy import Connection
 
 from monitor.config import MatchingSettings
-from monitor.fingerprint import band_keys
+from monitor.errors import ConfigError
+from monitor.fingerprint import band_keys_matrix
 from monitor.store import insert_ignore
-from monitor.store.tables import lsh_bands
+from monitor.store.tables import LSH_MAX_BANDS, lsh_bands
 
 Signature = npt.NDArray[np.uint64]
 
+# Bound the parameters of one statement (SQLite allows 32,766) when looking up a batch.
+_BATCH_KEYS = 8000
+
+
+def band_keys32(signatures: npt.NDArray[np.uint64], settings: MatchingSettings) -> npt.NDArray[np.int32]:
+    """The stored band keys of one or many signatures: shape (n, bands), signed 32-bit."""
+    if settings.bands > LSH_MAX_BANDS:
+        raise ConfigError(f"matching.bands = {settings.bands}: the band index holds at most {LSH_MAX_BANDS} bands")
+    keys = band_keys_matrix(signatures, settings.bands, settings.rows)
+    # the arithmetic shift keeps the sign, so the key equals SQL's "key >> 32" (the migration)
+    return (keys >> np.int64(32)).astype(np.int32)
+
 
 def band_rows(item_id: int, sig: Signature, settings: MatchingSettings) -> list[dict[str, Any]]:
-    """The index rows of one item's signature."""
-    return [{"band": b, "key": k, "item_id": item_id}
-            for b, k in enumerate(band_keys(sig, settings.bands, settings.rows))]
+    """The index row of one item's signature (a list, for ``write_band_rows``)."""
+    keys = band_keys32(sig, settings)[0]
+    return [{"item_id": item_id, **{f"k{b}": int(k) for b, k in enumerate(keys)}}]
 
 
 def write_band_rows(conn: Connection, rows: list[dict[str, Any]]) -> int:
-    """Store band rows (from ``band_rows``); rows already there are left alone."""
-    return insert_ignore(conn, lsh_bands, rows, ["band", "key", "item_id"])
+    """Store rows from ``band_rows``; an item already indexed is left alone."""
+    return insert_ignore(conn, lsh_bands, rows, ["item_id"])
 
 
 def _placeholder(conn: Connection) -> str:
@@ -33,14 +56,59 @@ def _placeholder(conn: Connection) -> str:
 
 
 def lsh_candidates(conn: Connection, sig: Signature, settings: MatchingSettings) -> set[int]:
-    """Items sharing at least one band key with ``sig`` (one primary-key search per band).
+    """Items sharing at least one band key with ``sig`` (one index search per band).
 
-    An OR of (band, key) equalities, not a row-value IN: SQLite plans "(band, key) IN
-    (VALUES ...)" as a full table scan, but each OR term as a primary-key search. Sent as
-    driver SQL because building and compiling the expression costs more than the lookups.
+    Sent as driver SQL because building and compiling the expression costs more than the
+    lookups. Both databases plan the OR as one index search per band column (SQLite:
+    MULTI-INDEX OR; PostgreSQL: BitmapOr).
     """
-    keys = band_keys(sig, settings.bands, settings.rows)
+    keys = band_keys32(sig, settings)[0]
     ph = _placeholder(conn)
-    where = " OR ".join(f"(band = {b} AND key = {ph})" for b in range(len(keys)))
-    rows = conn.exec_driver_sql(f"SELECT item_id FROM lsh_bands WHERE {where}", tuple(keys))
+    where = " OR ".join(f"k{b} = {ph}" for b in range(len(keys)))
+    rows = conn.exec_driver_sql(f"SELECT item_id FROM lsh_bands WHERE {where}", tuple(int(k) for k in keys))
     return {int(r[0]) for r in rows}
+
+
+def lsh_candidates_many(conn: Connection, sigs: Mapping[int, Signature],
+                        settings: MatchingSettings) -> dict[int, set[int]]:
+    """``lsh_candidates`` of many signatures (query id -> signature) with one statement per
+    few hundred signatures: each band column is searched for all of the batch's keys, and the
+    stored keys that come back tell which query each candidate belongs to."""
+    out: dict[int, set[int]] = {q: set() for q in sigs}
+    if not sigs:
+        return out
+    qids = list(sigs)
+    keys = band_keys32(np.stack([sigs[q] for q in qids]), settings)
+    bands = keys.shape[1]
+    per_statement = max(1, _BATCH_KEYS // bands)
+    ph = _placeholder(conn)
+    cols = ", ".join(f"k{b}" for b in range(bands))
+    for start in range(0, len(qids), per_statement):
+        chunk = keys[start:start + per_statement]
+        # band -> key -> the queries that have it
+        wanted: list[dict[int, list[int]]] = [{} for _ in range(bands)]
+        for j in range(chunk.shape[0]):
+            for b in range(bands):
+                wanted[b].setdefault(int(chunk[j, b]), []).append(qids[start + j])
+        params: tuple[Any, ...]
+        if conn.dialect.name == "postgresql":
+            # one array per band: a long IN list costs PostgreSQL more to plan than to run
+            where = " OR ".join(f"k{b} = ANY({ph})" for b in range(bands))
+            params = tuple(list(wanted[b]) for b in range(bands))
+        else:
+            where = " OR ".join(f"k{b} IN ({', '.join([ph] * len(wanted[b]))})" for b in range(bands))
+            params = tuple(k for b in range(bands) for k in wanted[b])
+        for row in conn.exec_driver_sql(f"SELECT item_id, {cols} FROM lsh_bands WHERE {where}", params):
+            item = int(row[0])
+            for b in range(bands):
+                for q in wanted[b].get(row[b + 1], ()):
+                    out[q].add(item)
+    return out
+
+
+def indexed_band_keys(conn: Connection, item_id: int, settings: MatchingSettings) -> list[int]:
+    """The band keys stored for one item (empty when it is not indexed): for tests and checks."""
+    cols = ", ".join(f"k{b}" for b in range(settings.bands))
+    row = conn.exec_driver_sql(f"SELECT {cols} FROM lsh_bands WHERE item_id = {_placeholder(conn)}",
+                               (item_id,)).first()
+    return [] if row is None else [int(k) for k in row if k is not None]

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData(
@@ -126,12 +127,17 @@ fingerprints = Table(
     Column("scheme", String(32), nullable=False),  # e.g. "w3-p128" — the fingerprint recipe
 )
 
+# The LSH band index (monitor.lshindex): one row per item, one 32-bit key per band in its own
+# column, one index per band column. One row per item (not per band) keeps PostgreSQL's 24-byte
+# tuple header out of every band key; partial indexes make unused columns (fewer bands) free.
+LSH_MAX_BANDS = 32
 lsh_bands = Table(
     "lsh_bands", metadata,
-    Column("band", SmallInteger, primary_key=True),
-    Column("key", BigInteger, primary_key=True),
-    Column("item_id", BigInteger, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True),
-    sqlite_with_rowid=False,  # the primary key is the whole row: store it once
+    Column("item_id", BigId, ForeignKey("items.id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    *(Column(f"k{b}", Integer) for b in range(LSH_MAX_BANDS)),
+    *(Index(f"ix_lsh_bands_k{b}", f"k{b}", sqlite_where=text(f"k{b} IS NOT NULL"),
+            postgresql_where=text(f"k{b} IS NOT NULL")) for b in range(LSH_MAX_BANDS)),
 )
 
 # Language-independent evidence (figures, names, consonant keys; monitor.crosslingual),
