@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from monitor.cli.cmd_similar import similar_command
-from monitor.errors import InputError
+from monitor.errors import ConfigError, InputError
 from monitor.language import LanguageIdentifier
-from monitor.similarity import compare
+from monitor.similarity import Similarity, compare
 
 ARTICLES = json.loads((Path(__file__).parent / "data" / "matching" / "articles.json").read_text("utf-8"))
 STORY = ARTICLES["story_en"]
@@ -64,16 +64,63 @@ def test_unrelated_story_in_the_same_language_as_a_translation_is_not_linked() -
     assert not compare(STORY, ARTICLES["other2_fa"]).duplicate
 
 
-def test_sentence_paraphrase_is_a_duplicate() -> None:
-    a = 'Amrozi accused his brother, whom he called "the witness", of deliberately distorting his evidence.'
-    b = 'Referring to him as only "the witness", Amrozi accused his brother of deliberately distorting his evidence.'
-    assert compare(a, b).duplicate
+# Sentence pairs written for these tests (news style, not taken from any corpus).
+PARAPHRASES = [
+    ("The central bank raised its benchmark interest rate by a quarter point on Thursday.",
+     "On Thursday the central bank lifted its benchmark rate by a quarter of a point."),
+    ("Firefighters evacuated two villages as the wildfire spread towards the coast overnight.",
+     "Two villages were evacuated overnight by firefighters as the wildfire moved towards the coast."),
+    ("The minister resigned after the newspaper published the leaked emails.",
+     "After the leaked emails were published by the newspaper, the minister resigned."),
+]
+NON_PARAPHRASES = [
+    ("The central bank raised its benchmark interest rate by a quarter point on Thursday.",
+     "The central bank's governor will speak to parliament about inflation next month."),
+    ("Firefighters evacuated two villages as the wildfire spread towards the coast overnight.",
+     "Firefighters said the cause of last summer's wildfire is still under investigation."),
+]
 
 
-def test_sentences_with_different_figures_are_not_duplicates() -> None:
-    a = "Yucaipa owned Dominick's before selling the chain to Safeway in 1998 for $2.5 billion."
-    b = "Yucaipa bought Dominick's in 1995 for $693 million and sold it to Safeway for $1.8 billion in 1998."
-    assert not compare(a, b).duplicate
+@pytest.fixture(scope="module")
+def model() -> Similarity:
+    return Similarity.load()
+
+
+@pytest.mark.parametrize(("a", "b"), PARAPHRASES)
+def test_reworded_sentence_is_a_duplicate(model: Similarity, a: str, b: str) -> None:
+    assert compare(a, b, model=model).duplicate
+
+
+@pytest.mark.parametrize(("a", "b"), NON_PARAPHRASES)
+def test_sentence_on_the_same_topic_telling_something_else_is_not_a_duplicate(
+        model: Similarity, a: str, b: str) -> None:
+    assert not compare(a, b, model=model).duplicate
+
+
+def test_a_different_figure_outweighs_high_word_overlap(model: Similarity) -> None:
+    a = "The company said it would cut 1,200 jobs at its plants in Ohio by the end of the year."
+    same = "The company said it would cut 1,200 jobs at its Ohio plants by the end of this year."
+    other = "The company said it would cut 4,500 jobs at its plants in Ohio by the end of the year."
+    assert compare(a, same, model=model).duplicate
+    assert not compare(a, other, model=model).duplicate
+    assert compare(a, other, model=model).score < compare(a, same, model=model).score
+
+
+@pytest.mark.parametrize(("a", "b"), PARAPHRASES + NON_PARAPHRASES)
+def test_score_is_symmetric(model: Similarity, a: str, b: str) -> None:
+    assert compare(a, b, model=model).score == pytest.approx(compare(b, a, model=model).score, abs=1e-12)
+
+
+def test_compare_without_a_model_uses_the_shipped_one(model: Similarity) -> None:
+    a, b = PARAPHRASES[0]
+    assert compare(a, b).score == compare(a, b, model=model).score
+
+
+def test_unreadable_model_file_is_a_config_error(tmp_path: Path) -> None:
+    bad = tmp_path / "model.json"
+    bad.write_text('{"threshold": 0.5}', encoding="utf-8")
+    with pytest.raises(ConfigError, match="fit_similarity"):
+        Similarity.load(bad)
 
 
 def test_score_is_between_zero_and_one() -> None:
@@ -89,6 +136,17 @@ def test_similar_command_answers_each_pair_in_order() -> None:
     assert code == 0
     assert [(a["id"], a["duplicate"]) for a in answers] == [("p1", True), (2, False)]
     assert all(0 <= a["score"] <= 1 for a in answers)
+
+
+def test_similar_command_round_trips_sentence_pairs_with_their_ids() -> None:
+    pairs = [*PARAPHRASES, *NON_PARAPHRASES]
+    stdin = "".join(json.dumps({"id": f"s{i}", "a": a, "b": b}) + "\n" for i, (a, b) in enumerate(pairs))
+    out = io.StringIO()
+    assert similar_command(io.StringIO(stdin), out) == 0
+    answers = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [a["id"] for a in answers] == [f"s{i}" for i in range(len(pairs))]
+    assert [a["duplicate"] for a in answers] == [True] * len(PARAPHRASES) + [False] * len(NON_PARAPHRASES)
+    assert all(isinstance(a["score"], float) and 0 <= a["score"] <= 1 for a in answers)
 
 
 def test_similar_command_names_the_malformed_line() -> None:

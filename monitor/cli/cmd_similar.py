@@ -8,17 +8,19 @@ from typing import TextIO
 from monitor.cli.jsonl import iter_jsonl, optional_str, write_jsonl
 from monitor.clustering import ClusterDoc, cluster_documents
 from monitor.language import LanguageIdentifier
-from monitor.similarity import compare
+from monitor.similarity import Similarity, compare
 
 
 def similar_command(stdin: TextIO, stdout: TextIO) -> int:
     """Score each {"id","a","b"} pair; return the process exit code."""
     identifier: LanguageIdentifier | None = None
+    model: Similarity | None = None
     for line_no, obj in iter_jsonl(stdin, required=("id", "a", "b")):
-        if identifier is None:
+        if identifier is None or model is None:
             identifier = LanguageIdentifier()  # built once, on the first pair
+            model = Similarity.load()
         verdict = compare(obj["a"], obj["b"], lang_a=optional_str(obj, "lang_a", line_no),
-                          lang_b=optional_str(obj, "lang_b", line_no), identifier=identifier)
+                          lang_b=optional_str(obj, "lang_b", line_no), identifier=identifier, model=model)
         write_jsonl(stdout, {"id": obj["id"], **verdict.as_dict()})
     return 0
 
