@@ -97,12 +97,20 @@ _POST_APPEARED = re.compile(
 )
 
 
+_DECIMAL = re.compile(r"\d")  # str patterns: exactly the characters for which str.isdecimal() holds
+
+
+def _ascii_digit(m: re.Match[str]) -> str:
+    c = m.group()
+    return str(unicodedata.decimal(c)) if not c.isascii() and unicodedata.decimal(c, None) is not None else c
+
+
 def _digits_to_ascii(text: str) -> str:
     # Every decimal digit (Persian, Arabic-Indic, Devanagari, fullwidth...) becomes ASCII.
+    # The regex visits only the digits (a per-character Python loop cost a third of normalizing).
     if text.isascii():
         return text
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii()
-                   and unicodedata.decimal(c, None) is not None else c for c in text)
+    return _DECIMAL.sub(_ascii_digit, text)
 
 
 def _casefold(text: str, lang: str | None) -> str:
