@@ -7,18 +7,28 @@ per-batch steps and runs the store-wide ones once. ``analyze_pending`` runs them
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
-from monitor.config import Settings
+from monitor.config import MatchingSettings, Settings
+from monitor.figure_registry import stored_context
 from monitor.figures import extract_figures
-from monitor.fingerprint import Fingerprinter
 from monitor.items import item_rows, item_text
 from monitor.language import LanguageIdentifier
-from monitor.matching import ItemEvidence, batch_index_rows, fingerprinter_for, unindexed, write_index_rows
+from monitor.matching import (
+    INDEX_TABLES,
+    ItemEvidence,
+    batch_index_rows,
+    fingerprinter_for,
+    unindexed,
+    write_index_rows,
+)
 from monitor.normalize import normalize_text
 from monitor.store import Store, insert_ignore
 from monitor.store.tables import figures, items
@@ -27,6 +37,7 @@ from monitor.timeutil import Clock, utcnow
 # Items whose evidence analyze_pending keeps from indexing for matching (a few KB each); past
 # this many, matching recomputes it (a large backlog must not hold the whole store in memory).
 KEEP_EVIDENCE_ITEMS = 20_000
+MIN_POOLED_JOBS = 64  # smaller batches run in-process: sending them out costs more than it saves
 
 
 def language_identifier(settings: Settings) -> LanguageIdentifier:
@@ -44,23 +55,81 @@ def pending_batches(store: Store, batch_size: int, limit: int | None = None) -> 
     return [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
 
 
-def _annotations(rows: Sequence[Mapping[str, Any]], identifier: LanguageIdentifier,
-                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Language, normalized text and figures of item rows: (item updates, figure rows). Pure."""
-    updates: list[dict[str, Any]] = []
-    figure_rows: list[dict[str, Any]] = []
-    langs = identifier.detect_many([identifier.item_sample(r["title"], r["summary"], r["content"]) for r in rows],
-                                   [r["declared_language"] for r in rows])
-    for r, lang in zip(rows, langs, strict=True):
-        text = item_text(r)
-        code = None if lang.lang == "und" else lang.lang
-        updates.append({"b_id": r["id"], "b_lang": lang.lang, "b_confidence": lang.confidence,
-                        "b_text": normalize_text(text, code)})
-        for f in extract_figures(text, code):
-            figure_rows.append({"item_id": r["id"], "start": f.start, "end": f.end, "value": f.value,
-                                "raw": f.raw, "kind": f.kind, "unit": f.unit, "qualifier": f.qualifier,
-                                "context": None, "group_id": None})
-    return updates, figure_rows
+@dataclass(frozen=True, slots=True)
+class ItemJob:
+    """The CPU-bound analysis one item needs (picklable: it may run in a worker process)."""
+
+    id: int
+    title: str | None
+    summary: str | None
+    content: str | None
+    lang: str  # stored, or freshly identified ("und" when unsure)
+    normalized: str | None  # stored normalized text; None: annotate (normalize, figures) first
+    index: bool  # fingerprint it too
+
+
+@dataclass(slots=True)
+class ItemWork:
+    """The result of an ``ItemJob``: the fresh annotation and the index rows."""
+
+    id: int
+    normalized: str | None
+    figures: list[dict[str, Any]]
+    index: dict[str, list[dict[str, Any]]]
+    evidence: ItemEvidence | None
+
+
+def run_jobs(settings: MatchingSettings, jobs: Sequence[ItemJob]) -> list[ItemWork]:
+    """Normalize, extract figures (with their claim context) and fingerprint items. Pure."""
+    fp = fingerprinter_for(settings)
+    out: list[ItemWork] = []
+    for job in jobs:
+        fresh: str | None = None
+        figure_rows: list[dict[str, Any]] = []
+        if job.normalized is None:
+            text = item_row_text(job)
+            code = None if job.lang == "und" else job.lang
+            fresh = normalize_text(text, code)
+            for f in extract_figures(text, code):
+                figure_rows.append({"item_id": job.id, "start": f.start, "end": f.end, "value": f.value,
+                                    "raw": f.raw, "kind": f.kind, "unit": f.unit, "qualifier": f.qualifier,
+                                    "context": stored_context(text, f, job.lang), "group_id": None})
+        index, found = batch_index_rows(
+            [(job.id, fresh if fresh is not None else job.normalized or "", job.lang, job.title, job.summary,
+              job.content)] if job.index else [], settings, fp)
+        out.append(ItemWork(job.id, fresh, figure_rows, index, found.get(job.id)))
+    return out
+
+
+def item_row_text(job: ItemJob) -> str:
+    return item_text({"title": job.title, "summary": job.summary, "content": job.content})
+
+
+class Workers:
+    """Processes for the CPU-bound part of a batch (normalization, figures, fingerprints,
+    evidence) next to the language model, which uses every core by itself. Use as a context
+    manager; with one worker (or where processes cannot be forked) the work runs in-process."""
+
+    def __init__(self, workers: int) -> None:
+        self.size = workers if workers > 0 else os.cpu_count() or 1
+        # fork: a worker starts in milliseconds with every module already imported
+        self._pool: ProcessPoolExecutor | None = None
+        if self.size > 1 and "fork" in mp.get_all_start_methods():
+            self._pool = ProcessPoolExecutor(self.size, mp_context=mp.get_context("fork"))
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def run(self, settings: MatchingSettings, jobs: Sequence[ItemJob]) -> list[ItemWork]:
+        if self._pool is None or len(jobs) < MIN_POOLED_JOBS:
+            return run_jobs(settings, jobs)
+        size = -(-len(jobs) // (self.size * 4))  # a few chunks per worker evens out long texts
+        chunks = [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
+        return [w for done in self._pool.map(run_jobs, [settings] * len(chunks), chunks) for w in done]
 
 
 def _write_annotations(conn: Connection, updates: list[dict[str, Any]], figure_rows: list[dict[str, Any]]) -> int:
@@ -72,16 +141,6 @@ def _write_annotations(conn: Connection, updates: list[dict[str, Any]], figure_r
     return insert_ignore(conn, figures, figure_rows, ["item_id", "start"])
 
 
-def annotate_items(store: Store, ids: Sequence[int], identifier: LanguageIdentifier) -> dict[str, int]:
-    """Language, normalized text and figures for ``ids``. Items already annotated keep their values."""
-    with store.read() as conn:
-        rows = [r for r in item_rows(conn, ids) if r["normalized_text"] is None]
-    updates, figure_rows = _annotations(rows, identifier)
-    with store.write() as conn:
-        new_figures = _write_annotations(conn, updates, figure_rows)
-    return {"annotated": len(updates), "figures": new_figures}
-
-
 @dataclass(slots=True)
 class BatchResult:
     """What ``annotate_and_index`` did, and the evidence it computed (matching needs it again)."""
@@ -90,28 +149,44 @@ class BatchResult:
     evidence: dict[int, ItemEvidence]
 
 
-def annotate_and_index(store: Store, settings: Settings, ids: Sequence[int], identifier: LanguageIdentifier,
-                       fingerprinter: Fingerprinter | None = None) -> BatchResult:
-    """``annotate_items`` then ``index_items`` in one pass: the items are read once, the index
-    rows computed from the fresh annotation, and everything written in one transaction."""
-    fp = fingerprinter or fingerprinter_for(settings.matching)
+def _analyze_batch(store: Store, settings: MatchingSettings, ids: Sequence[int], identifier: LanguageIdentifier,
+                   workers: Workers | None, *, index: bool) -> BatchResult:
     with store.read() as conn:
         rows = item_rows(conn, ids)
-        pending = unindexed(conn, ids)
-    updates, figure_rows = _annotations([r for r in rows if r["normalized_text"] is None], identifier)
-    fresh = {u["b_id"]: u for u in updates}
-    todo = []
-    for r in rows:
-        u = fresh.get(r["id"])
-        text, lang = (u["b_text"], u["b_lang"]) if u else (r["normalized_text"], r["lang"])
-        if r["id"] in pending and text is not None:
-            todo.append((r["id"], text, lang, r["title"], r["summary"], r["content"]))
-    index, evidence = batch_index_rows(todo, settings.matching, fp)
+        pending = unindexed(conn, ids) if index else set()
+    fresh = [r for r in rows if r["normalized_text"] is None]
+    langs = identifier.detect_many([identifier.item_sample(r["title"], r["summary"], r["content"]) for r in fresh],
+                                   [r["declared_language"] for r in fresh])
+    detected = {r["id"]: lang for r, lang in zip(fresh, langs, strict=True)}
+    jobs = [ItemJob(r["id"], r["title"], r["summary"], r["content"],
+                    detected[r["id"]].lang if r["id"] in detected else r["lang"],
+                    None if r["id"] in detected else r["normalized_text"], r["id"] in pending)
+            for r in rows if r["id"] in detected or r["id"] in pending]
+    done = workers.run(settings, jobs) if workers else run_jobs(settings, jobs)
+    updates = [{"b_id": w.id, "b_lang": detected[w.id].lang, "b_confidence": detected[w.id].confidence,
+                "b_text": w.normalized} for w in done if w.id in detected]
+    figure_rows = [f for w in done for f in w.figures]
+    index_rows = {t: [r for w in done for r in w.index.get(t, [])] for t in INDEX_TABLES}
     with store.write() as conn:
         new_figures = _write_annotations(conn, updates, figure_rows)
-        write_index_rows(conn, index)
-    return BatchResult({"annotated": len(updates), "figures": new_figures, "indexed": len(index["fingerprints"])},
-                       evidence)
+        write_index_rows(conn, index_rows)
+    return BatchResult({"annotated": len(updates), "figures": new_figures, "indexed": len(index_rows["fingerprints"])},
+                       {w.id: w.evidence for w in done if w.evidence is not None})
+
+
+def annotate_items(store: Store, ids: Sequence[int], identifier: LanguageIdentifier) -> dict[str, int]:
+    """Language, normalized text and figures (with their claim context) for ``ids``. Items
+    already annotated keep their values."""
+    counts = _analyze_batch(store, MatchingSettings(), ids, identifier, None, index=False).counts
+    return {"annotated": counts["annotated"], "figures": counts["figures"]}
+
+
+def annotate_and_index(store: Store, settings: Settings, ids: Sequence[int], identifier: LanguageIdentifier,
+                       workers: Workers | None = None) -> BatchResult:
+    """``annotate_items`` then ``matching.index_items`` in one pass: the items are read once, the
+    index rows computed from the fresh annotation (by ``workers`` when given), and everything
+    written in one transaction."""
+    return _analyze_batch(store, settings.matching, ids, identifier, workers, index=True)
 
 
 def mark_analyzed(store: Store, ids: Sequence[int], *, clock: Clock = utcnow) -> int:
@@ -152,16 +227,16 @@ def analyze_pending(store: Store, settings: Settings, *, identifier: LanguageIde
                                                 provenance=config_provenance(settings))
         return summary
     identifier = identifier or language_identifier(settings)
-    fp = fingerprinter_for(settings.matching)
     evidence: dict[int, ItemEvidence] = {}
-    for batch in batches:
-        done = annotate_and_index(store, settings, batch, identifier, fp)
-        summary.figures += done.counts["figures"]
-        summary.indexed += done.counts["indexed"]
-        if len(evidence) < KEEP_EVIDENCE_ITEMS:
-            evidence.update(done.evidence)
-        if progress:
-            progress("annotate", len(batch))
+    with Workers(settings.matching.workers if len(all_ids) >= MIN_POOLED_JOBS else 1) as workers:
+        for batch in batches:
+            done = annotate_and_index(store, settings, batch, identifier, workers)
+            summary.figures += done.counts["figures"]
+            summary.indexed += done.counts["indexed"]
+            if len(evidence) < KEEP_EVIDENCE_ITEMS:
+                evidence.update(done.evidence)
+            if progress:
+                progress("annotate", len(batch))
     for batch in batches:
         summary.matches += matching.match_items(store, settings.matching, batch, evidence)
         if progress:

@@ -92,6 +92,17 @@ def annotate_contexts(conn: Connection, ids: Sequence[int] | None = None) -> int
     return len(pending)
 
 
+def stored_context(text: str, fig: Figure, lang: str | None) -> str | None:
+    """The context to store with a freshly extracted figure of ``text`` (the item's text and
+    stored language), or None for figures the registry leaves alone (``annotate_contexts``
+    fills those it skips, with the same answer)."""
+    if fig.kind not in ALERTABLE_KINDS or fig.value < MIN_VALUE:
+        return None
+    # built as annotate_contexts builds it from the stored row
+    stored = Figure(fig.value, fig.raw, fig.start, fig.end, fig.kind, fig.unit, fig.qualifier)
+    return claim_context(text, stored, lang).serialize()
+
+
 def figure_verdicts(conn: Connection) -> dict[int, str]:
     """The analyst verdict in force (the latest label) of every reviewed figure id."""
     rows = conn.execute(select(review_labels.c.subject, review_labels.c.verdict)

@@ -227,7 +227,7 @@ class EvidenceStats:
             yield from self.conn.exec_driver_sql(sql.format(_placeholders(self.conn, len(chunk))), tuple(chunk))
 
     def load_df(self, tokens: Iterable[int]) -> None:
-        missing = sorted(set(tokens) - self.df.keys())
+        missing = sorted({t for t in tokens if t not in self.df})  # not `- keys()`: O(len(df))
         self.df.update(dict.fromkeys(missing, 0))
         self.df.update({int(h): int(n) for h, n in self._rows(
             "SELECT token, count(*) FROM evidence_tokens WHERE token IN ({}) GROUP BY token", missing)})
@@ -239,7 +239,7 @@ class EvidenceStats:
 
     def load_postings(self, tokens: Iterable[int]) -> None:
         """Which items (with their language) carry each of these rare tokens."""
-        missing = sorted(set(tokens) - self.postings.keys())
+        missing = sorted({t for t in tokens if t not in self.postings})
         self.postings.update({h: [] for h in missing})
         for h, item_id, lang in self._rows(
                 "SELECT e.token, e.item_id, i.lang FROM evidence_tokens e JOIN items i ON i.id = e.item_id "
@@ -247,7 +247,7 @@ class EvidenceStats:
             self.postings[int(h)].append((int(item_id), lang))
 
     def load_items(self, ids: Iterable[int]) -> None:
-        missing = sorted(set(ids) - self.tokens_of.keys())
+        missing = sorted({i for i in ids if i not in self.tokens_of})
         found: dict[int, list[int]] = {i: [] for i in missing}
         for other, token in self._rows("SELECT item_id, token FROM evidence_tokens WHERE item_id IN ({})", missing):
             found[int(other)].append(int(token))
