@@ -231,3 +231,21 @@ def test_persian_hundreds_are_counts_but_bare_sad_is_not() -> None:
 
 def test_persian_percent_written_in_two_words() -> None:
     assert _values("۲۰ در صد رأی‌دهندگان شرکت نکردند.") == [(20.0, "percent")]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("The appeal raised six million dollars in a week.", 6_000_000),
+    ("Sept autres millions de personnes attendent une aide.", 7_000_000),
+    ("El proyecto costará tres mil millones de euros.", 3_000_000_000),
+    ("Im Land leben noch sieben Millionen Menschen.", 7_000_000),
+    ("В городе живут пять миллионов человек.", 5_000_000),
+    ("يعيش خمسة ملايين شخص في المدينة.", 5_000_000),
+    ("حدود پنج میلیون نفر در این شهر زندگی می‌کنند.", 5_000_000),
+    ("Twenty thousand fans filled the stadium.", 20_000),
+])
+def test_a_number_word_before_a_scale_word_is_a_figure(text: str, value: int) -> None:
+    assert _values(text) == [(float(value), "count")]
+
+
+def test_turkish_number_word_before_mil_is_miles() -> None:
+    assert _values("Kaza yerinden bir mil uzakta bulundu.") == []

@@ -111,6 +111,8 @@ _SLAVIC_ORDINAL_UNITS = _series(1, 1, (
 _SLAVIC_ORDINAL = re.compile(
     r"\s(" + "|".join(re.escape(w).replace("'", _APOS) for w in _SLAVIC_ORDINAL_UNITS)
     + r")(?:ый|ой|ая|ое|ого|ому|ом|ую|ых|ий|ій|ої|ої|а|е|у|ім|ою)(?![^\W\d_])", re.I)
+# every single-word spelling of 11-99 with its value, for scale words after it ("twenty million")
+TENS_WORD_VALUES: dict[str, int] = _TEENS | _TENS
 # "quinze jours", "quince días", "quindici giorni": the idiom for two weeks, not a count of fifteen
 _FORTNIGHT = re.compile(r"\s(?:jours|días|dias|giorni)", re.I)
 

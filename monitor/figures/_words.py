@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from monitor.figures import _lexicon as lex
 from monitor.figures._numbers import Span
-from monitor.figures._tens import tens_word_spans
+from monitor.figures._tens import TENS_WORD_VALUES, tens_word_spans
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -113,6 +114,7 @@ def word_spans(text: str) -> Iterator[Span]:
     for m in _AGE_DECADE.finditer(text):
         decade = next(g for g in m.groups() if g)
         yield Span(m.start(), m.end(), float(_case_lookup(_AGE_DECADE_VALUE, decade[:4])), "count")
+    yield from _scaled_word_spans(text)
     yield from tens_word_spans(text)
     for m in _ROMAN_CENTURY.finditer(text):
         numeral = m.group("a") or m.group("b")
@@ -353,3 +355,56 @@ def roman_value(numeral: str) -> int | None:
             canonical += symbol
             rest -= v
     return total if canonical == numeral and total > 0 else None
+
+
+# A number word before a scale word ("six million", "ستة ملايين", "шесть миллионов") is a figure in
+# every language, however small the number: the scale word leaves no other reading.
+_SMALL_WORD_LISTS = (
+    "one two three four five six seven eight nine ten",
+    "un/une deux trois quatre cinq six sept huit neuf dix",
+    "uno/una/un dos tres cuatro cinco seis siete ocho nueve diez",
+    "uno/una/un due tre quattro cinque sei sette otto nove dieci",
+    "um/uma dois/duas três quatro cinco seis sete oito nove dez",
+    "ein/eine/einer zwei drei vier fünf sechs sieben acht neun zehn",
+    "один/одна/одного два/две/двух три/трех/трёх четыре/четырех/четырёх пять/пяти шесть/шести семь/семи "
+    "восемь/восьми девять/девяти десять/десяти",
+    "один/одна/одного два/дві/двох три/трьох чотири/чотирьох п'ять/п'яти шість/шести сім/семи вісім/восьми "
+    "дев'ять/дев'яти десять/десяти",
+    "bir iki üç dört beş altı yedi sekiz dokuz on",
+    "یک دو سه چهار پنج شش هفت هشت نه ده",
+    "واحد/واحدة اثنان/اثنين/اثنا/اثني ثلاثة/ثلاث أربعة/أربع/اربعة/اربع خمسة/خمس ستة/ست سبعة/سبع "
+    "ثمانية/ثماني/ثمان تسعة/تسع عشرة/عشر",
+    "ایک دو تین چار پانچ چھ سات آٹھ نو دس",
+    "एक दो तीन चार पांच/पाँच छह/छः सात आठ नौ दस",
+    "אחד/אחת שניים/שתיים/שני/שתי שלושה/שלוש ארבעה/ארבע חמישה/חמש שישה/ששה/שש שבעה/שבע שמונה "
+    "תשעה/תשע עשרה/עשר",
+    "یو دوه درې/دری څلور پنځه شپږ اوه اته نهه لس",
+    "یەک دوو سێ چوار پێنج شەش حەوت هەشت نۆ دە",
+)
+
+
+def _small_word_table() -> dict[str, int]:
+    table: dict[str, int] = {}
+    for line in _SMALL_WORD_LISTS:
+        for i, cell in enumerate(line.split()):
+            table.update(dict.fromkeys(cell.split("/"), i + 1))
+    return table
+
+
+_SMALL_WORD_VALUES = _small_word_table() | TENS_WORD_VALUES
+_TURKISH_SMALL = frozenset([*_SMALL_WORD_LISTS[8].split(), "yirmi", "otuz", "kırk", "elli", "altmış", "yetmiş",
+                            "seksen", "doksan"])
+_WORD_BOUNDARY = r"[^\W\d_]|[\u0900-\u0903\u093a-\u094f\u064b-\u065f\u200c]"
+_SCALED_WORD = re.compile(
+    r"(?<!" + _WORD_BOUNDARY + r")(?P<n>" + _alt(_SMALL_WORD_VALUES).replace("'", "['’ʼ]") + r")"
+    r"(?:\s(?:autres|weitere))?\s(?P<scale>" + "|".join(f"(?:{p})" for p, _ in lex.SCALES) + r")"
+    r"(?!" + _WORD_BOUNDARY + r")", re.I)
+
+
+def _scaled_word_spans(text: str) -> Iterator[Span]:
+    for m in _SCALED_WORD.finditer(text):
+        number = _case_lookup(_SMALL_WORD_VALUES, m.group("n").replace("’", "'").replace("ʼ", "'"))
+        if m.group("scale").lower() == "mil" and m.group("n").lower() in _TURKISH_SMALL:
+            continue  # Turkish "bir mil" is one mile
+        scale = next((mult for pattern, mult in lex.SCALES if re.fullmatch(pattern, m.group("scale"), re.I)), 1)
+        yield Span(m.start(), m.end(), float(number * scale), "count")
