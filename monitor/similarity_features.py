@@ -19,6 +19,8 @@ _NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w&'-]*[a-zA-Z]")
 _MONTH_NAMES = "january february march april may june july august september october november december"
 _MONTHS = frozenset(_MONTH_NAMES.split())
+_DAYS = frozenset(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                   "yesterday", "today", "tomorrow"))
 _NEGATION_WORDS = "not no never neither nor without none nobody nothing cannot n't"
 _NEGATIONS = frozenset(_NEGATION_WORDS.split())
 
@@ -261,6 +263,14 @@ def pair_features(ta: Sentence, tb: Sentence, weights: TermWeights) -> dict[str,
     _pair_mass(frozenset(ta.stems), frozenset(tb.stems), weights.kld, weights.default_kld, "kld", out)
     sa, sb = frozenset(ta.stems), frozenset(tb.stems)
     out["odds_unmatched"] = sum(weights.odds_one.get(u, 0.0) for u in sa ^ sb)
+    oa = sum(weights.odds_one.get(u, 0.0) for u in sa - sb)
+    ob = sum(weights.odds_one.get(u, 0.0) for u in sb - sa)
+    out["odds_unmatched_min"], out["odds_unmatched_max"] = min(oa, ob), max(oa, ob)
+    days_a, days_b = {w for w in ta.words if w in _DAYS}, {w for w in tb.words if w in _DAYS}
+    out["weekday_conflict"] = 1.0 if days_a and days_b and days_a != days_b else 0.0
+    out["word1_min_squared"] = out["word1_min"] ** 2
+    out["content_min_squared"] = out["content_min"] ** 2
+    out["word1_product"] = out["word1_min"] * out["word1_max"]
     out["odds_matched"] = sum(weights.odds_both.get(u, 0.0) for u in sa & sb)
     fuzzy_a = _unmatched_fuzzy(ta.content, tb.content)
     fuzzy_b = _unmatched_fuzzy(tb.content, ta.content)
