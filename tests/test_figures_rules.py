@@ -108,3 +108,8 @@ def test_a_fraction_stored_right_to_left_is_still_one_figure() -> None:
 
 def test_a_date_with_slashes_is_not_a_fraction() -> None:
     assert 0.5 not in [f.value for f in extract_figures("The deadline is 1/2/2019 for all entries.")]
+
+
+def test_a_currency_sign_between_number_and_scale_keeps_the_scale() -> None:
+    (fig,) = extract_figures("حکومت نے منصوبے کے لیے 4$ بلین ڈالر مختص کیے۔")
+    assert (fig.value, fig.kind, fig.unit) == (4_000_000_000.0, "money", "USD")

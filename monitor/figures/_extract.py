@@ -201,6 +201,10 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
         if m_cur_after:
             currency = _lookup(lex.CURRENCY_AFTER, m_cur_after.group(1))
             pos = m_cur_after.end()
+            m_late = _SCALE.match(text, pos, limit) if scale == 1 and len(m_cur_after.group(1)) == 1 else None
+            if m_late:  # a sign between number and scale, as right-to-left texts store "$11 billion": "11$ بلین"
+                scale = _scale_value(m_late.group(1), lang)
+                pos = m_late.end()
         elif m_scaled:
             currency = _lookup(lex.CURRENCY_AFTER_SCALED, m_scaled.group(1))
             pos = m_scaled.end()
