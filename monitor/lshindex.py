@@ -73,7 +73,7 @@ def lsh_candidates_many(conn: Connection, sigs: Mapping[int, Signature],
                         settings: MatchingSettings) -> dict[int, set[int]]:
     """``lsh_candidates`` of many signatures (query id -> signature) with one statement per
     few hundred signatures: each band column is searched for all of the batch's keys, and the
-    stored keys that come back tell which query each candidate belongs to."""
+    band and key that come back tell which queries each candidate belongs to."""
     out: dict[int, set[int]] = {q: set() for q in sigs}
     if not sigs:
         return out
@@ -82,7 +82,7 @@ def lsh_candidates_many(conn: Connection, sigs: Mapping[int, Signature],
     bands = keys.shape[1]
     per_statement = max(1, _BATCH_KEYS // bands)
     ph = _placeholder(conn)
-    cols = ", ".join(f"k{b}" for b in range(bands))
+    pg = conn.dialect.name == "postgresql"
     for start in range(0, len(qids), per_statement):
         chunk = keys[start:start + per_statement]
         # band -> key -> the queries that have it
@@ -90,19 +90,18 @@ def lsh_candidates_many(conn: Connection, sigs: Mapping[int, Signature],
         for j in range(chunk.shape[0]):
             for b in range(bands):
                 wanted[b].setdefault(int(chunk[j, b]), []).append(qids[start + j])
-        params: tuple[Any, ...]
-        if conn.dialect.name == "postgresql":
-            # one array per band: a long IN list costs PostgreSQL more to plan than to run
-            where = " OR ".join(f"k{b} = ANY({ph})" for b in range(bands))
-            params = tuple(list(wanted[b]) for b in range(bands))
-        else:
-            where = " OR ".join(f"k{b} IN ({', '.join([ph] * len(wanted[b]))})" for b in range(bands))
-            params = tuple(k for b in range(bands) for k in wanted[b])
-        for row in conn.exec_driver_sql(f"SELECT item_id, {cols} FROM lsh_bands WHERE {where}", params):
-            item = int(row[0])
-            for b in range(bands):
-                for q in wanted[b].get(row[b + 1], ()):
-                    out[q].add(item)
+        # One SELECT per band, glued with UNION ALL: each is a plain search of its band's index
+        # (an OR of IN lists makes SQLite merge row sets, 3x slower), and each row says its band.
+        # PostgreSQL gets one array per band: a long IN list costs it more to plan than to run.
+        sql = " UNION ALL ".join(
+            f"SELECT {b}, k{b}, item_id FROM lsh_bands WHERE "
+            + (f"k{b} = ANY({ph})" if pg else f"k{b} IN ({', '.join([ph] * len(wanted[b]))})")
+            for b in range(bands))
+        params: tuple[Any, ...] = (tuple(list(w) for w in wanted) if pg
+                                   else tuple(k for w in wanted for k in w))
+        for band, key, item in conn.exec_driver_sql(sql, params):
+            for q in wanted[band][key]:
+                out[q].add(int(item))
     return out
 
 
