@@ -249,3 +249,17 @@ def test_a_number_word_before_a_scale_word_is_a_figure(text: str, value: int) ->
 
 def test_turkish_number_word_before_mil_is_miles() -> None:
     assert _values("Kaza yerinden bir mil uzakta bulundu.") == []
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("בבית החולים אושפזו שבעה עשר פצועים.", 17),
+    ("בתחרות השתתפו עשרים ושלושה רצים.", 23),
+    ("המשטרה אמרה שארבעה עשר אנשים נעצרו.", 14),
+    ("मैच में बत्तीस खिलाड़ियों ने हिस्सा लिया।", 32),
+])
+def test_hebrew_and_hindi_number_words_from_eleven_up(text: str, value: int) -> None:
+    assert _values(text) == [(float(value), "count")]
+
+
+def test_hebrew_number_inside_a_longer_word_is_not_read() -> None:
+    assert _values("חבר המושבעים הכריע את הדין.") == []

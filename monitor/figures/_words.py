@@ -116,6 +116,11 @@ def word_spans(text: str) -> Iterator[Span]:
         yield Span(m.start(), m.end(), float(_case_lookup(_AGE_DECADE_VALUE, decade[:4])), "count")
     yield from _scaled_word_spans(text)
     yield from tens_word_spans(text)
+    if _HAS_HEBREW.search(text):
+        yield from _hebrew_spans(text)
+    if _HAS_DEVANAGARI.search(text):
+        for m in _HI_NUMBER.finditer(text):
+            yield Span(m.start(), m.end(), float(_HI_VALUES[m.group(0)]), "count")
     for m in _ROMAN_CENTURY.finditer(text):
         numeral = m.group("a") or m.group("b")
         value = roman_value(numeral)
@@ -408,3 +413,39 @@ def _scaled_word_spans(text: str) -> Iterator[Span]:
             continue  # Turkish "bir mil" is one mile
         scale = next((mult for pattern, mult in lex.SCALES if re.fullmatch(pattern, m.group("scale"), re.I)), 1)
         yield Span(m.start(), m.end(), float(number * scale), "count")
+
+
+# Hindi 11-99 are single words (as in Urdu); Hebrew teens are a unit and "עשר(ה)", tens take "ו" + a unit,
+# and a word may carry the clitics ו ש ה ב ל מ כ ("שארבעה עשר" = that fourteen)
+_HAS_HEBREW = re.compile("[\u05d0-\u05ea]")
+_HAS_DEVANAGARI = re.compile("[\u0900-\u097f]")
+_HI_WORDS = (  # noqa: SIM905 - a list literal of 89 words would be unreadable
+    "ग्यारह बारह तेरह चौदह पंद्रह सोलह सत्रह अठारह उन्नीस बीस इक्कीस बाईस तेईस चौबीस पच्चीस छब्बीस सत्ताईस"
+    " अट्ठाईस उनतीस तीस इकतीस बत्तीस तैंतीस चौंतीस पैंतीस छत्तीस सैंतीस अड़तीस उनतालीस चालीस इकतालीस"
+    " बयालीस तैंतालीस चवालीस पैंतालीस छियालीस सैंतालीस अड़तालीस उनचास पचास इक्यावन बावन तिरपन चौवन"
+    " पचपन छप्पन सत्तावन अट्ठावन उनसठ साठ इकसठ बासठ तिरसठ चौंसठ पैंसठ छियासठ सड़सठ अड़सठ उनहत्तर"
+    " सत्तर इकहत्तर बहत्तर तिहत्तर चौहत्तर पचहत्तर छिहत्तर सतहत्तर अठहत्तर उन्यासी अस्सी इक्यासी बयासी"
+    " तिरासी चौरासी पचासी छियासी सत्तासी अट्ठासी नवासी नब्बे इक्यानवे बानवे तिरानवे चौरानवे पचानवे"
+    " छियानवे सत्तानवे अट्ठानवे निन्यानवे"
+).split()
+_HI_VALUES = {w: i + 11 for i, w in enumerate(_HI_WORDS)} | {"पन्द्रह": 15}
+_HI_NUMBER = re.compile(r"(?<![\u0900-\u097f])(?:" + _alt(_HI_VALUES) + r")(?![\u0900-\u097f])")
+_HE_UNITS = {w: i + 1 for i, cell in enumerate(
+    ["אחד/אחת", "שניים/שתיים/שנים/שתים", "שלושה/שלוש/שלשה", "ארבעה/ארבע", "חמישה/חמש/חמשה", "שישה/שש/ששה",
+     "שבעה/שבע", "שמונה", "תשעה/תשע"]) for w in cell.split("/")}
+_HE_TENS = {w: 20 + 10 * i for i, w in enumerate(
+    ["עשרים", "שלושים", "ארבעים", "חמישים", "שישים", "שבעים", "שמונים", "תשעים"])}
+_HE_NUMBER = re.compile(
+    r"(?<![\u05d0-\u05ea])ו?[שהבלמכ]?(?:(?P<teen>" + _alt(_HE_UNITS) + r")\sעשרה?"
+    r"|(?P<tens>" + _alt(_HE_TENS) + r")(?:\sו-?(?P<unit>" + _alt(_HE_UNITS) + r"))?)(?![\u05d0-\u05ea])")
+
+
+def _hebrew_spans(text: str) -> Iterator[Span]:
+    for m in _HE_NUMBER.finditer(text):
+        if m.group("teen"):
+            value = 10 + _HE_UNITS[m.group("teen")]
+            start = m.start("teen")
+        else:
+            value = _HE_TENS[m.group("tens")] + (_HE_UNITS[m.group("unit")] if m.group("unit") else 0)
+            start = m.start("tens")
+        yield Span(start, m.end(), float(value), "count")
