@@ -113,3 +113,7 @@ def test_a_date_with_slashes_is_not_a_fraction() -> None:
 def test_a_currency_sign_between_number_and_scale_keeps_the_scale() -> None:
     (fig,) = extract_figures("حکومت نے منصوبے کے لیے 4$ بلین ڈالر مختص کیے۔")
     assert (fig.value, fig.kind, fig.unit) == (4_000_000_000.0, "money", "USD")
+
+
+def test_german_four_digit_decade_is_a_year_not_an_ordinal() -> None:
+    assert _values("Er studierte in den 1980er Jahren in Yale.") == [(1980.0, "year")]

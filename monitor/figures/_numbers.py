@@ -131,7 +131,7 @@ _DECADE_ZH = re.compile(r"(\d{2})\s*世纪\s*(\d0)\s*年代")
 _DECADE_WORD = re.compile(
     r"(?:años|anni|années|anos|שנות\sה|decade\sof\sthe)\s?-?\s?['‘’]?\s?(\d0)(?!\d)"
     r"|(?<!\d)(\d0)\s?(?:-е|-х|-ті|-х\sроків)\s?(?:годы|годах|годов|роки|років|роках)?"
-    r"|(?<!\d)(\d0)er(?=\s?-?Jahre)"
+    r"|(?<!\d)(\d{3}0|\d0)er(?=\s?-?Jahre)"
     r"|(?<![\d.,])['‘’]?(\d{3}0|\d0)['’]?s(?!\w)",
     re.I,
 )
