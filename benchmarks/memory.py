@@ -68,17 +68,15 @@ def task_analyze_plan(url: str, data_dir: str, feeds_file: str) -> str:
 
 
 def task_annotate(url: str, data_dir: str, feeds_file: str) -> str:
-    from monitor.analyze import annotate_items, language_identifier, pending_batches
-    from monitor.matching import index_items
+    from monitor.analyze import annotate_and_index, language_identifier, pending_batches
     from monitor.store import open_store
 
     s = _settings(url, data_dir, feeds_file)
     store = open_store(url)
     ident = language_identifier(s)
     n = 0
-    for ids in pending_batches(store, s.matching.batch_size):
-        annotate_items(store, ids, ident)
-        n += index_items(store, s.matching, ids)
+    for ids in pending_batches(store, s.matching.batch_size):  # as the DAG's mapped annotate tasks do
+        n += annotate_and_index(store, s, ids, ident).counts["indexed"]
     return f"{n} items indexed"
 
 

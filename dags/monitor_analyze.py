@@ -20,8 +20,8 @@ DOC = """
 Runs whenever `monitor_ingest` updates the `monitor://store/items` Asset (or by hand).
 
 1. **plan** — ids of the items not yet analysed, in batches of `matching.batch_size`.
-2. **annotate** (mapped per batch) — language, normalized text, figures, MinHash fingerprints and
-   LSH band keys in the store.
+2. **annotate** (mapped per batch) — language, normalized text, figures, MinHash fingerprints,
+   LSH band keys, passages and evidence tokens in the store, in one pass over the batch.
 3. **match** (mapped per batch, after every batch is indexed) — near-duplicate candidates from the
    LSH bands, verified.
 4. **narratives → figures → mark_analyzed → alerts** — store-wide steps, once per run.
@@ -49,14 +49,11 @@ def monitor_analyze() -> None:
     def annotate(ids: list[int]) -> dict[str, int]:
         from airflow.sdk import get_current_context
 
-        from monitor.analyze import annotate_items, language_identifier
-        from monitor.matching import index_items
+        from monitor.analyze import annotate_and_index, language_identifier
 
         get_current_context()["batch_label"] = f"items {ids[0]}…{ids[-1]} ({len(ids)})"  # type: ignore[typeddict-unknown-key]
         settings, store = open_monitor()
-        counts = annotate_items(store, ids, language_identifier(settings))
-        counts["indexed"] = index_items(store, settings.matching, ids)
-        return counts
+        return annotate_and_index(store, settings, ids, language_identifier(settings)).counts
 
     @task(map_index_template="{{ batch_label }}")
     def match(ids: list[int]) -> int:

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, func, select
 from monitor.config import MatchingSettings
 from monitor.crosslingual import evidence, token_hash
 from monitor.fingerprint import Fingerprinter, passages
-from monitor.lshindex import band_rows, lsh_candidates, write_band_rows
+from monitor.lshindex import band_rows, lsh_candidates, lsh_candidates_many, write_band_rows
 from monitor.normalize import strip_boilerplate
 from monitor.store import Store, insert_ignore
 from monitor.store.tables import evidence_tokens, fingerprints, items, matches
@@ -399,11 +399,14 @@ def find_matches_many(conn: Connection, ids: Sequence[int], settings: MatchingSe
     if not queried:
         return {}
     shared_passages = passage_candidates_many(conn, queried, settings)
-    lexical: dict[int, set[int]] = {}
+    # the batch's band lookups at once; a signature of another recipe (length) goes alone
+    lexical = lsh_candidates_many(conn, {i: fps[i][0] for i in queried if fps[i][0].shape == (settings.num_perm,)},
+                                  settings)
     for item_id in queried:
-        cands = lsh_candidates(conn, fps[item_id][0], settings) | set(shared_passages.get(item_id, {}))
-        cands.discard(item_id)
-        lexical[item_id] = cands
+        if item_id not in lexical:
+            lexical[item_id] = lsh_candidates(conn, fps[item_id][0], settings)
+        lexical[item_id] |= set(shared_passages.get(item_id, {}))
+        lexical[item_id].discard(item_id)
     known = dict(fps)
     known.update(candidate_fingerprints(conn, sorted(set().union(*lexical.values()) - known.keys())))
     found: dict[int, dict[int, Candidate]] = {}

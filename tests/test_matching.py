@@ -11,8 +11,17 @@ import pytest
 from sqlalchemy import select
 
 from monitor.config import MatchingSettings
+from monitor.crosslingual import evidence_cosine
 from monitor.lshindex import indexed_band_keys
-from monitor.matching import containment_from, find_matches, index_items, match_items
+from monitor.matching import (
+    EvidenceStats,
+    _cosine,
+    containment_from,
+    find_matches,
+    index_items,
+    indexed_count,
+    match_items,
+)
 from monitor.normalize import normalize_text
 from monitor.store import Store
 from monitor.store.tables import feeds, items, matches
@@ -119,3 +128,18 @@ def test_containment_of_a_quoted_item_is_estimated_from_jaccard_and_sizes() -> N
     # A (10 shingles) inside B (40): J = 10/40 = 0.25, containment 1
     assert containment_from(0.25, 10, 40) == pytest.approx(1.0)
     assert containment_from(0.0, 10, 40) == 0.0
+
+
+def test_batch_evidence_weights_score_pairs_as_evidence_cosine_does(store: Store) -> None:
+    ids = add_items(store, ["story_en", "story_ru", "story_fr", "other_en", "other_ru"])
+    settings = MatchingSettings()
+    index_items(store, settings, list(ids.values()))
+    a, b = ids["story_en"], ids["story_ru"]
+    with store.read() as conn:
+        stats = EvidenceStats(conn, indexed_count(conn), settings)
+        stats.load_items(ids.values())
+    df = {str(t): n for t, n in stats.df.items()}
+    expected = evidence_cosine([str(t) for t in stats.tokens_of[a]], [str(t) for t in stats.tokens_of[b]],
+                               df, stats.total)
+    assert expected > 0
+    assert _cosine(*stats.item_weights(a), *stats.item_weights(b)) == pytest.approx(expected, rel=1e-12)
