@@ -123,6 +123,7 @@ _PHONE = re.compile(
 _PHONE_RTL = re.compile(r"(?<![\w.,])(?<!\d" + _GAP + r")\d{3,4}" + _GAP + r"\d{3,4}" + _GAP + _ZERO
                         + r"\d{3,4}(?![\d.,]?\d)")
 _VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
+_FRACTION_MARK = re.compile("[½¼¾⅓⅔/]")
 _FRACTION = re.compile(
     r"(?<![\d.,/])(?:(?P<w1>\d{1,3})\s?(?P<v1>[½¼¾⅓⅔])|(?P<v2>[½¼¾⅓⅔])(?P<w2>\d{1,3})(?![\d.,/]?\d)"
     r"|(?P<w3>\d{1,3})\s(?P<num>\d)/(?P<den>\d)(?![\d.,/]?\d))")
@@ -160,9 +161,10 @@ def composite_spans(text: str) -> Iterator[Span]:
     A month written as a number yields no figure (translations write it as a name), so a
     ``Span`` with kind "skip" claims it without producing a figure.
     """
-    for m in _MARKUP_TAG.finditer(text):  # '<seg id="3">' left in a text is markup, not a figure
+    for m in _MARKUP_TAG.finditer(text) if "<" in text else ():  # '<seg id="3">' left in a text is markup, not a figure
         yield Span(m.start(), m.end(), 0.0, "skip")
-    for m in _FRACTION.finditer(text):  # "14½", "١٣ ١/٢", and "½14" as right-to-left texts store it
+    # "14½", "١٣ ١/٢", and "½14" as right-to-left texts store it
+    for m in _FRACTION.finditer(text) if _FRACTION_MARK.search(text) else ():
         whole = m.group("w1") or m.group("w2") or m.group("w3")
         if m.group("num"):
             num, den = _num(m.group("num")), _num(m.group("den"))

@@ -125,9 +125,52 @@ def _value(table: dict[str, int], word: str) -> int:
     return found
 
 
-def tens_word_spans(text: str) -> Iterator[Span]:
-    """Counts written as number words from eleven to ninety-nine."""
-    for m in _NUMBER_WORDS.finditer(text):
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def word_prefixes(words: Iterable[str]) -> frozenset[str]:
+    """The lowercase first three letters of ``words``, to skip words that cannot start a match."""
+    return frozenset(w[:3].lower() for w in words)
+
+
+def candidate_words(text: str, prefixes: frozenset[str]) -> list[tuple[int, str]]:
+    """Start and lowercase first three letters of each word in ``text`` that starts like one of
+    ``prefixes`` (one pass over the words; a big alternation tried at every position is slow)."""
+    low = text.lower()
+    if len(low) != len(text):  # "İ" lowers to two characters: compare word by word instead
+        low = "".join(c.lower()[:1] for c in text)
+    out = []
+    for w in _WORD.finditer(text):
+        start = w.start()
+        head = low[start:start + 3] if w.end() - start >= 3 else low[start:w.end()]
+        if head in prefixes:
+            out.append((start, head))
+        elif w.end() - start < 3 and low[start:start + 3] in prefixes:  # "п'ять" splits at the apostrophe
+            out.append((start, low[start:start + 3]))
+    return out
+
+
+def match_at_words(rx: re.Pattern[str], prefixes: frozenset[str], text: str,
+                   candidates: list[tuple[int, str]]) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)`` for a pattern whose matches start at a word, tried only at the
+    ``candidates`` (from ``candidate_words``) whose first letters start one of its words."""
+    end = 0
+    for start, head in candidates:
+        if start >= end and head in prefixes:
+            m = rx.match(text, start)
+            if m:
+                end = m.end()
+                yield m
+
+
+TENS_PREFIXES = word_prefixes([*_TENS, *_DE_UNITS, *_IT_TENS_STEM, *_TEENS, *_SLAVIC_TEEN_STEMS, "on"])
+
+
+def tens_word_spans(text: str, candidates: list[tuple[int, str]] | None = None) -> Iterator[Span]:
+    """Counts written as number words from eleven to ninety-nine (``candidates``: see match_at_words)."""
+    if candidates is None:
+        candidates = candidate_words(text, TENS_PREFIXES)
+    for m in match_at_words(_NUMBER_WORDS, TENS_PREFIXES, text, candidates):
         if m.group("tens"):
             value = _value(_TENS, m.group("tens"))
             if not m.group("unit") and _DECADE_BEFORE.search(text, max(0, m.start() - 8), m.start()):

@@ -12,7 +12,14 @@ from collections.abc import Iterable, Iterator
 
 from monitor.figures import _lexicon as lex
 from monitor.figures._numbers import Span
-from monitor.figures._tens import TENS_WORD_VALUES, tens_word_spans
+from monitor.figures._tens import (
+    TENS_PREFIXES,
+    TENS_WORD_VALUES,
+    candidate_words,
+    match_at_words,
+    tens_word_spans,
+    word_prefixes,
+)
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -114,8 +121,9 @@ def word_spans(text: str) -> Iterator[Span]:
     for m in _AGE_DECADE.finditer(text):
         decade = next(g for g in m.groups() if g)
         yield Span(m.start(), m.end(), float(_case_lookup(_AGE_DECADE_VALUE, decade[:4])), "count")
-    yield from _scaled_word_spans(text)
-    yield from tens_word_spans(text)
+    candidates = candidate_words(text, _SCALED_PREFIXES | TENS_PREFIXES)
+    yield from _scaled_word_spans(text, candidates)
+    yield from tens_word_spans(text, candidates)
     if _HAS_HEBREW.search(text):
         yield from _hebrew_spans(text)
     if _HAS_DEVANAGARI.search(text):
@@ -397,6 +405,7 @@ def _small_word_table() -> dict[str, int]:
 
 
 _SMALL_WORD_VALUES = _small_word_table() | TENS_WORD_VALUES
+_SCALED_PREFIXES = word_prefixes(_SMALL_WORD_VALUES)
 _TURKISH_SMALL = frozenset([*_SMALL_WORD_LISTS[8].split(), "yirmi", "otuz", "kırk", "elli", "altmış", "yetmiş",
                             "seksen", "doksan"])
 _WORD_BOUNDARY = r"[^\W\d_]|[\u0900-\u0903\u093a-\u094f\u064b-\u065f\u200c]"
@@ -406,8 +415,8 @@ _SCALED_WORD = re.compile(
     r"(?!" + _WORD_BOUNDARY + r")", re.I)
 
 
-def _scaled_word_spans(text: str) -> Iterator[Span]:
-    for m in _SCALED_WORD.finditer(text):
+def _scaled_word_spans(text: str, candidates: list[tuple[int, str]]) -> Iterator[Span]:
+    for m in match_at_words(_SCALED_WORD, _SCALED_PREFIXES, text, candidates):
         number = _case_lookup(_SMALL_WORD_VALUES, m.group("n").replace("’", "'").replace("ʼ", "'"))
         if m.group("scale").lower() == "mil" and m.group("n").lower() in _TURKISH_SMALL:
             continue  # Turkish "bir mil" is one mile
