@@ -117,3 +117,8 @@ def test_a_currency_sign_between_number_and_scale_keeps_the_scale() -> None:
 
 def test_german_four_digit_decade_is_a_year_not_an_ordinal() -> None:
     assert _values("Er studierte in den 1980er Jahren in Yale.") == [(1980.0, "year")]
+
+
+def test_a_turkish_name_does_not_make_a_spanish_text_turkish() -> None:
+    (fig,) = extract_figures("Unos 130 mil manifestantes protestaron contra Erdoğan en Estambul.")
+    assert fig.value == 130_000

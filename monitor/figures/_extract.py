@@ -247,7 +247,9 @@ def _looks_counted(text: str, end: int) -> bool:
 
 
 def _extract(text: str, lang: str | None) -> list[Figure]:
-    if lang is None and _TURKISH_LETTERS.search(text):
+    # Turkish text: its own letters are several in a hundred characters; a Turkish name ("Erdoğan")
+    # in another language's article is far rarer
+    if lang is None and len(_TURKISH_LETTERS.findall(text)) >= max(2, len(text) // 100):
         lang = "tr"
     # number words come last: digits always win a region they share
     composite, taken = _claim([*composite_spans(text), *word_spans(text)], len(text))
