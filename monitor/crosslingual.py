@@ -117,7 +117,7 @@ def _number_token(value: float) -> str:
     return f"n:{value:.6g}"
 
 
-def evidence(text: str, lang: str | None = None, *, min_key: int = 2) -> Evidence:
+def evidence(text: str, lang: str | None = None, *, min_key: int = 2, figures: bool = True) -> Evidence:
     """The tokens of ``text`` that survive translation.
 
     - ``n:`` figures (normalized numbers from monitor.figures, so "1,5 млн" = "1.5 million");
@@ -127,9 +127,12 @@ def evidence(text: str, lang: str | None = None, *, min_key: int = 2) -> Evidenc
     - ``k:`` the consonant key of every name candidate: Latin names, capitalized Cyrillic
       words, and the words of caseless scripts (Arabic, Hebrew, Devanagari), where a name
       cannot be told from a word by its case; rarity weighting sorts them out.
+
+    ``figures=False`` leaves out the ``n:`` tokens (and the cost of extracting them) for
+    callers that keep only names.
     """
     tokens: set[str] = set()
-    for fig in extract_figures(text, lang):
+    for fig in extract_figures(text, lang) if figures else ():
         tokens.add(_number_token(fig.value))
     for m in _URL.finditer(text):
         url = m.group(0).lower().rstrip(".,;)")

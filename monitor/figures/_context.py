@@ -145,5 +145,5 @@ def claim_context(text: str, fig: Figure, lang: str | None = None) -> ClaimConte
     if fig.kind == "money" and fig.unit:
         topic = topic or f"money:{fig.unit}"
         tokens.add(f"u:{fig.unit}")
-    tokens.update(t for t in evidence(sentence, lang).tokens if t[0] in "kw")
+    tokens.update(t for t in evidence(sentence, lang, figures=False).tokens if t[0] in "kw")
     return ClaimContext(topic, frozenset(tokens))
