@@ -122,3 +122,7 @@ def test_german_four_digit_decade_is_a_year_not_an_ordinal() -> None:
 def test_a_turkish_name_does_not_make_a_spanish_text_turkish() -> None:
     (fig,) = extract_figures("Unos 130 mil manifestantes protestaron contra Erdoğan en Estambul.")
     assert fig.value == 130_000
+
+
+def test_english_ore_is_not_an_italian_time_cue() -> None:
+    assert _values("Iron ore 15.50 a tonne was the lowest price this year.") == [(15.5, "count")]

@@ -167,7 +167,7 @@ ORDINAL_SUFFIX = r"(?:st|nd|rd|th|er|re|e|ème|eme|º|ª|°|\.º|\.ª|-й|-я|-�
 
 # Words before a number saying it is a time of day ("at 11.15", "alle 15.00", "об 11.15").
 TIME_CUES = (
-    r"(?:at|um|alle|alle\sore|ore|à|a las|às|as|о|об|в|saat|ساعت|الساعة|בשעה|से|بجے)\s*$"
+    r"(?:at|um|alle|(?:alle|dalle|delle|entro\sle)\sore|à|a las|às|as|о|об|в|saat|ساعت|الساعة|בשעה|से|بجے)\s*$"
 )
 
 # Month names (stems), to tell day numbers (kind "date") from counts. Matched case-insensitively.
