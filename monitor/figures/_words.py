@@ -1,8 +1,9 @@
-"""Numbers written as words where translations spell out what English writes in digits.
+"""Numbers written as words, where one side spells out what the other writes in digits.
 
-Chinese numerals; Arabic, Urdu and Persian number words from ten up (ages, ordinals, decades); hours
-with a part of the day and ages by decade in European languages. Small counts stay unread (English
-spells one to nine out too, so reading them adds noise).
+Chinese numerals; number words from eleven up in Arabic-script languages, Hebrew, Hindi and (via
+_tens) European languages and Turkish; any number word before a scale word ("six million"); scores
+with nil; Roman-numeral centuries; hours with a part of the day and ages by decade. One to ten alone
+stay unread (both sides spell them out too often: measured in benchmarks/figures_eval.py).
 """
 
 from __future__ import annotations
