@@ -263,3 +263,21 @@ def test_hebrew_and_hindi_number_words_from_eleven_up(text: str, value: int) -> 
 
 def test_hebrew_number_inside_a_longer_word_is_not_read() -> None:
     assert _values("חבר המושבעים הכריע את הדין.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Sales of wine fell by four per cent last month.",
+    "Les ventes ont reculé de quatre pour cent.",
+    "Продажи упали на четыре процента за месяц.",
+    "فروش شراب چهار درصد کاهش یافت.",
+    "המכירות ירדו בארבעה אחוזים בחודש שעבר.",
+    "शराब की बिक्री में चार प्रतिशत की गिरावट आई।",
+    "Şarap satışları geçen ay yüzde dört düştü.",
+    "فرۆشتنی شەراب لە سەدا چوار دابەزی.",
+])
+def test_a_number_word_with_a_percent_word_is_a_percent(text: str) -> None:
+    assert _values(text) == [(4.0, "percent")]
+
+
+def test_kurdish_percent_before_digits_is_a_percent() -> None:
+    assert _values("نرخەکان لە سەدا ٢.٧ بەرز بوونەوە.") == [(2.7, "percent")]

@@ -157,7 +157,7 @@ PERCENT_AFTER = (
     r"|por\s?cento\b|процент\w*|відсот\w*|در[\s\u200c]?صد|بالمئة|بالمائة|في\s?المئة|في\s?المائة|فیصد\w*|سلنه|سلنې"
     r"|لەسەد|प्रतिशत|אחוז(?:ים)?"
 )
-PERCENT_BEFORE = r"(?:[%％٪]\s?|yüzde\s|%\s?)$"
+PERCENT_BEFORE = r"(?:[%％٪]\s?|yüzde\s|لە\s?سەدا\s|%\s?)$"
 
 # English-style scale letters glued to a currency amount: "$2m", "£1.5bn", "€10k".
 GLUED_SCALES: dict[str, int] = {"k": 10**3, "m": 10**6, "bn": 10**9, "b": 10**9, "tn": 10**12}

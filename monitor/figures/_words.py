@@ -401,7 +401,10 @@ def _small_word_table() -> dict[str, int]:
     table: dict[str, int] = {}
     for line in _SMALL_WORD_LISTS:
         for i, cell in enumerate(line.split()):
-            table.update(dict.fromkeys(cell.split("/"), i + 1))
+            for word in cell.split("/"):
+                # Hebrew words carry their clitics ("בשלושה אחוזים" = by three percent)
+                clitics = ("", "ב", "ו", "ל", "מ", "ש", "כ", "וב") if "\u05d0" <= word[0] <= "\u05ea" else ("",)
+                table.update(dict.fromkeys((c + word for c in clitics), i + 1))
     return table
 
 
@@ -412,13 +415,24 @@ _TURKISH_SMALL = frozenset([*_SMALL_WORD_LISTS[8].split(), "yirmi", "otuz", "kı
 _WORD_BOUNDARY = r"[^\W\d_]|[\u0900-\u0903\u093a-\u094f\u064b-\u065f\u200c]"
 _SCALED_WORD = re.compile(
     r"(?<!" + _WORD_BOUNDARY + r")(?P<n>" + _alt(_SMALL_WORD_VALUES).replace("'", "['’ʼ]") + r")"
-    r"(?:\s(?:autres|weitere))?\s(?P<scale>" + "|".join(f"(?:{p})" for p, _ in lex.SCALES) + r")"
-    r"(?!" + _WORD_BOUNDARY + r")", re.I)
+    r"(?:\s(?:autres|weitere))?\s(?:(?P<scale>" + "|".join(f"(?:{p})" for p, _ in lex.SCALES) + r")"
+    r"|(?P<pct>" + lex.PERCENT_AFTER + r"))(?!" + _WORD_BOUNDARY + r")", re.I)
+# Turkish and Kurdish write the percent before the number: "yüzde üç" (with case endings: "yüzde üçü"),
+# "لە سەدا سێ"
+_PERCENT_FIRST_WORD = re.compile(
+    r"(?<![^\W\d_])(?:yüzde|لە\s?سەدا)\s(?P<n>" + _alt(_SMALL_WORD_VALUES).replace("'", "['’ʼ]")
+    + r")(?:['’]?[^\W\d_]{1,4})?(?![^\W\d_])", re.I)
 
 
 def _scaled_word_spans(text: str, candidates: list[tuple[int, str]]) -> Iterator[Span]:
+    if "yüzde" in text.lower() or "سەدا" in text:
+        for m in _PERCENT_FIRST_WORD.finditer(text):
+            yield Span(m.start(), m.end(), float(_case_lookup(_SMALL_WORD_VALUES, m.group("n"))), "percent")
     for m in match_at_words(_SCALED_WORD, _SCALED_PREFIXES, text, candidates):
         number = _case_lookup(_SMALL_WORD_VALUES, m.group("n").replace("’", "'").replace("ʼ", "'"))
+        if m.group("pct"):  # "three per cent", "سه درصد", "трех процентов": a percent word leaves no doubt
+            yield Span(m.start(), m.end(), float(number), "percent")
+            continue
         if m.group("scale").lower() == "mil" and m.group("n").lower() in _TURKISH_SMALL:
             continue  # Turkish "bir mil" is one mile
         scale = next((mult for pattern, mult in lex.SCALES if re.fullmatch(pattern, m.group("scale"), re.I)), 1)
