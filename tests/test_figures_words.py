@@ -281,3 +281,13 @@ def test_a_number_word_with_a_percent_word_is_a_percent(text: str) -> None:
 
 def test_kurdish_percent_before_digits_is_a_percent() -> None:
     assert _values("نرخەکان لە سەدا ٢.٧ بەرز بوونەوە.") == [(2.7, "percent")]
+
+
+@pytest.mark.parametrize("text", ["Ela disse estar cem por cento segura.", "Tanığın yüzde yüz emin olduğu görüldü.",
+                                  "او صد درصد مطمئن بود."])
+def test_hundred_per_cent_in_words_is_a_percent(text: str) -> None:
+    assert _values(text) == [(100.0, "percent")]
+
+
+def test_hundred_before_a_scale_word_is_left_to_the_whole_number() -> None:
+    assert _values("Le projet coûte trois cent millions d'euros.") == []

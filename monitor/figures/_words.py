@@ -408,7 +408,11 @@ def _small_word_table() -> dict[str, int]:
     return table
 
 
-_SMALL_WORD_VALUES = _small_word_table() | TENS_WORD_VALUES
+# "hundred" only with a percent word ("cent pour cent", "yüzde yüz", "صد درصد"): before a scale word it
+# may be the tail of a larger number ("trois cent millions")
+_HUNDRED_WORDS = frozenset(["hundred", "cent", "cien", "cento", "cem", "hundert", "сто", "yüz", "صد", "مائة",
+                            "مئة", "سو", "सौ", "מאה", "سل", "سەد"])
+_SMALL_WORD_VALUES = _small_word_table() | TENS_WORD_VALUES | dict.fromkeys(_HUNDRED_WORDS, 100)
 _SCALED_PREFIXES = word_prefixes(_SMALL_WORD_VALUES)
 _TURKISH_SMALL = frozenset([*_SMALL_WORD_LISTS[8].split(), "yirmi", "otuz", "kırk", "elli", "altmış", "yetmiş",
                             "seksen", "doksan"])
@@ -432,6 +436,8 @@ def _scaled_word_spans(text: str, candidates: list[tuple[int, str]]) -> Iterator
         number = _case_lookup(_SMALL_WORD_VALUES, m.group("n").replace("’", "'").replace("ʼ", "'"))
         if m.group("pct"):  # "three per cent", "سه درصد", "трех процентов": a percent word leaves no doubt
             yield Span(m.start(), m.end(), float(number), "percent")
+            continue
+        if m.group("n").lower() in _HUNDRED_WORDS:
             continue
         if m.group("scale").lower() == "mil" and m.group("n").lower() in _TURKISH_SMALL:
             continue  # Turkish "bir mil" is one mile
