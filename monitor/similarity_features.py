@@ -34,6 +34,8 @@ STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of ``text``."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold()
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
@@ -96,7 +98,7 @@ def prepare(text: str) -> Sentence:
     squashed = " ".join(words)
     chars = tuple(frozenset(squashed[i:i + n] for i in range(max(0, len(squashed) - n + 1))) for n in (3, 4, 5))
     numbers = frozenset(n.replace(",", "") for n in _NUMBER.findall(folded))
-    names = frozenset(fold(w) for w in _CAPITALISED.findall(text) if fold(w) not in _MONTHS)
+    names = frozenset(n for n in map(fold, _CAPITALISED.findall(text)) if n not in _MONTHS)
     negs = sum(1 for w in words if w in _NEGATIONS or w.endswith("n't"))
     content = frozenset(s for w, s in zip(words, stems, strict=True) if w not in STOP_WORDS)
     return Sentence(words, stems, content, numbers, names, chars, negs)
