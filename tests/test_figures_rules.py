@@ -5,6 +5,8 @@ Each test is one rule with a sentence written for it in the language it covers.
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -126,3 +128,8 @@ def test_a_turkish_name_does_not_make_a_spanish_text_turkish() -> None:
 
 def test_english_ore_is_not_an_italian_time_cue() -> None:
     assert _values("Iron ore 15.50 a tonne was the lowest price this year.") == [(15.5, "count")]
+
+
+def test_a_number_never_reads_into_a_time_after_it() -> None:
+    figs = extract_figures("0 0٬0:00")
+    assert all(a.end <= b.start for a, b in itertools.pairwise(figs))

@@ -302,7 +302,9 @@ def _extract_tail(text: str, start: int, stop: int, lang: str | None, taken: byt
         if taken[start] or not text[start].isdigit():
             start += 1
             continue
-        parsed = parse_number(text[start:stop])
+        # never read into a span a composite figure owns ("0٬0:00": the time claims "0:00")
+        free = next((i for i in range(start, stop) if taken[i]), stop)
+        parsed = parse_number(text[start:free].rstrip(".,٬٫،'’ \u00a0\u202f\u2009"))
         if parsed is None:
             break
         value, length = parsed
