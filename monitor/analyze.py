@@ -63,7 +63,7 @@ class ItemJob:
     title: str | None
     summary: str | None
     content: str | None
-    lang: str  # stored, or freshly identified ("und" when unsure)
+    lang: str | None  # stored, or freshly identified ("und" when unsure)
     normalized: str | None  # stored normalized text; None: annotate (normalize, figures) first
     index: bool  # fingerprint it too
 
@@ -87,7 +87,7 @@ def run_jobs(settings: MatchingSettings, jobs: Sequence[ItemJob]) -> list[ItemWo
         fresh: str | None = None
         figure_rows: list[dict[str, Any]] = []
         if job.normalized is None:
-            text = item_row_text(job)
+            text = item_text({"title": job.title, "summary": job.summary, "content": job.content})
             code = None if job.lang == "und" else job.lang
             fresh = normalize_text(text, code)
             for f in extract_figures(text, code):
@@ -101,14 +101,13 @@ def run_jobs(settings: MatchingSettings, jobs: Sequence[ItemJob]) -> list[ItemWo
     return out
 
 
-def item_row_text(job: ItemJob) -> str:
-    return item_text({"title": job.title, "summary": job.summary, "content": job.content})
-
-
 class Workers:
     """Processes for the CPU-bound part of a batch (normalization, figures, fingerprints,
     evidence) next to the language model, which uses every core by itself. Use as a context
-    manager; with one worker (or where processes cannot be forked) the work runs in-process."""
+    manager; with one worker (or where processes cannot be forked) the work runs in-process.
+
+    Not the default (``matching.workers`` = 1): the workers pay only when cores are idle; on
+    the shared 2-core benchmark machine they ran no faster than one process (benchmarks.analyze_bench)."""
 
     def __init__(self, workers: int) -> None:
         self.size = workers if workers > 0 else os.cpu_count() or 1
