@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TextIO
 
 from monitor.cli.jsonl import iter_jsonl, optional_str, write_jsonl
-from monitor.clustering import ClusterDoc, cluster_documents
 from monitor.language import LanguageIdentifier
 from monitor.similarity import Similarity, compare
 
@@ -27,6 +26,9 @@ def similar_command(stdin: TextIO, stdout: TextIO) -> int:
 
 def cluster_command(stdin: TextIO, stdout: TextIO) -> int:
     """Read the whole corpus, cluster it, write one assignment per input line in order."""
+    # imported here: clustering pulls in scipy, which `monitor similar` would pay for at start-up
+    from monitor.clustering import ClusterDoc, cluster_documents
+
     docs: list[ClusterDoc] = []
     ids: list[object] = []
     for line_no, obj in iter_jsonl(stdin, required=("id", "text")):
