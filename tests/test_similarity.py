@@ -7,11 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitor.cli.cmd_similar import similar_command
 from monitor.errors import ConfigError, InputError
 from monitor.language import LanguageIdentifier
 from monitor.similarity import Similarity, compare
+from monitor.similarity_fit import fold_of
 
 ARTICLES = json.loads((Path(__file__).parent / "data" / "matching" / "articles.json").read_text("utf-8"))
 STORY = ARTICLES["story_en"]
@@ -152,3 +155,24 @@ def test_similar_command_round_trips_sentence_pairs_with_their_ids() -> None:
 def test_similar_command_names_the_malformed_line() -> None:
     with pytest.raises(InputError, match="line 2"):
         similar_command(io.StringIO('{"id":1,"a":"x","b":"y"}\n{"id":2,"a":"x"}\n'), io.StringIO())
+
+
+_NEWS_WORDS = ["the", "minister", "said", "police", "arrested", "12", "people", "on", "Monday", "in", "Paris",
+               "not", "shares", "rose", "3.5", "percent", "after", "report", "Reuters", "bank", "cut", "jobs"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_NEWS_WORDS), max_size=25), st.lists(st.sampled_from(_NEWS_WORDS), max_size=25))
+def test_sentence_score_is_symmetric_and_bounded_for_any_word_sequence(a: list[str], b: list[str]) -> None:
+    model = Similarity.load()
+    left, right = model.sentence_pair(" ".join(a), " ".join(b)), model.sentence_pair(" ".join(b), " ".join(a))
+    assert 0.0 <= left.score <= 1.0
+    assert left.score == pytest.approx(right.score, abs=1e-9)
+    assert left.duplicate == right.duplicate
+
+
+def test_folds_are_fixed_by_the_pair_id_alone() -> None:
+    ids = [f"{n}-{n + 7}" for n in range(200)]
+    first = [fold_of(i, 10) for i in ids]
+    assert first == [fold_of(i, 10) for i in ids]
+    assert set(first) == set(range(10))
