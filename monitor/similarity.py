@@ -43,7 +43,7 @@ MODEL_FILE = Path(__file__).with_name("similarity_model.json")
 
 class Similarity:
     """The sentence-pair paraphrase model: logistic regression over the lexical features of
-    monitor.similarity_features, with term weights (idf, TF-KLD) learned from the MRPC train
+    monitor.similarity_features, with term weights (idf, TF-KLD, log-odds) learned from the MRPC train
     file by scripts/fit_similarity.py. Build one and reuse it: loading reads a data file."""
 
     def __init__(self, coefficients: Mapping[str, float], bias: float, threshold: float,
@@ -61,10 +61,16 @@ class Similarity:
             weights = TermWeights(idf=raw["idf"], default_idf=float(raw["default_idf"]),
                                   kld=raw["kld"], default_kld=float(raw["default_kld"]),
                                   odds_one=raw["odds_one"], odds_both=raw["odds_both"])
-            return cls(raw["coefficients"], float(raw["bias"]), float(raw["threshold"]), weights)
+            model = cls(raw["coefficients"], float(raw["bias"]), float(raw["threshold"]), weights)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ConfigError(f"similarity model {path} is unreadable ({exc}); "
                               "regenerate it with scripts/fit_similarity.py --write") from exc
+        unknown = set(model.coefficients) - set(model.features("a", "b"))
+        if unknown:
+            # a model fitted on another version of the features would fail on the first pair
+            raise ConfigError(f"similarity model {path} uses features this version lacks "
+                              f"({', '.join(sorted(unknown))}); regenerate it with scripts/fit_similarity.py --write")
+        return model
 
     def features(self, a: str, b: str) -> dict[str, float]:
         """The lexical features the model reads (symmetric in ``a`` and ``b``)."""

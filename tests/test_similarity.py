@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from monitor.cli.cmd_similar import similar_command
 from monitor.errors import ConfigError, InputError
 from monitor.language import LanguageIdentifier
-from monitor.similarity import Similarity, compare
+from monitor.similarity import MODEL_FILE, Similarity, compare
 from monitor.similarity_fit import fold_of
 
 ARTICLES = json.loads((Path(__file__).parent / "data" / "matching" / "articles.json").read_text("utf-8"))
@@ -139,6 +139,15 @@ def test_similar_command_answers_each_pair_in_order() -> None:
     assert code == 0
     assert [(a["id"], a["duplicate"]) for a in answers] == [("p1", True), (2, False)]
     assert all(0 <= a["score"] <= 1 for a in answers)
+
+
+def test_model_with_features_this_version_lacks_is_a_config_error(tmp_path: Path) -> None:
+    raw = json.loads(MODEL_FILE.read_text("utf-8"))
+    raw["coefficients"]["feature_from_the_future"] = 1.0
+    stale = tmp_path / "model.json"
+    stale.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(ConfigError, match="feature_from_the_future"):
+        Similarity.load(stale)
 
 
 def test_similar_command_round_trips_sentence_pairs_with_their_ids() -> None:
