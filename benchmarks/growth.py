@@ -55,9 +55,11 @@ def render(rows: list[dict[str, Any]]) -> str:
         fb = r.get("file_bytes_per_doc")
         ib = r.get("index_bytes_per_doc")
         ds_p50 = f"{ds['p50_ms']:.3f}" if ds else "—"
+        ri = r.get("index_bytes_reindexed_per_doc")
+        reindexed = f" ({ri:,.0f} after REINDEX)" if ri else ""
         lines.append(
             f"| {r['backend']} | {r['size']:,} | {1e6 / r['insert_docs_per_s']:.0f} | {r['p50_ms']:.2f} | "
-            f"{r['p95_ms']:.2f} | {f'{ib:,.0f}' if ib else '—'} | {f'{fb:,.0f}' if fb else '—'} | "
+            f"{r['p95_ms']:.2f} | {f'{ib:,.0f}' if ib else '—'}{reindexed} | {f'{fb:,.0f}' if fb else '—'} | "
             f"{r['peak_rss_mb']:,.0f} | {ds_p50} | "
             f"{sum(rec) / max(1, len(rec)):.2f} |")
     for backend in dict.fromkeys(r["backend"] for r in rows):
@@ -88,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--from-json", help="comma-separated JSON Lines files written by `benchmarks.scale "
                                         "--json-out`: tabulate those runs instead of building the stores again")
+    ap.add_argument("--note", action="append", default=[], help="a paragraph to add under the table (repeatable)")
     args = ap.parse_args(argv)
     rows = scale.load_results(args.from_json) if args.from_json else []
     with tempfile.TemporaryDirectory() as tmp:
@@ -109,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
                                 os.remove(p)
                 print(r, flush=True)
                 rows.append(r)
-    body = render(rows)
+    body = render(rows) + "".join(f"\n\n{n}" for n in args.note)
     print(body)
     if not args.no_write:
         write_section("growth", "Growth: time and storage per item, 10k → 1M documents", body)

@@ -294,10 +294,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json-out", help="append each run's figures to this JSON Lines file as it finishes")
     ap.add_argument("--from-json", help="comma-separated JSON Lines files of earlier runs (e.g. one per "
                                         "backend, run side by side): write the section from them, build nothing")
+    ap.add_argument("--note", action="append", default=[], help="a line to add under the table (repeatable)")
     args = ap.parse_args(argv)
     settings = MatchingSettings()
     results: list[dict[str, Any]] = []
-    notes: list[str] = []
+    notes: list[str] = list(args.note)
     if args.from_json:
         results = load_results(args.from_json)
         args.sizes = ""

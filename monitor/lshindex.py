@@ -1,14 +1,5 @@
 """The LSH band index in the store: which row an item's MinHash signature adds, and which
-stored items share a band key with a signature (one indexed lookup per band).
-
-Layout (table ``lsh_bands``, same on SQLite and PostgreSQL): one row per item, band ``b``'s key
-in column ``k{b}`` and one index per band column. A key is the high 32 bits of
-``monitor.fingerprint.band_keys``; since each band has its own column and index, two items
-collide by accident only with probability 2^-32 per band, and such a stray candidate is
-rejected by the Jaccard verification that follows every lookup. One row per item rather than
-one per (band, item) is what brings PostgreSQL from ~3.3 KB to ~1 KB per item: every heap
-tuple there carries a 24-byte header, which the per-band layout paid 32 times.
-"""
+stored items share a band key with a signature (one indexed lookup per band)."""
 
 from __future__ import annotations
 
@@ -26,6 +17,14 @@ from monitor.store import insert_ignore
 from monitor.store.tables import LSH_MAX_BANDS, lsh_bands
 
 Signature = npt.NDArray[np.uint64]
+
+# Layout (lsh_bands, the same on SQLite and PostgreSQL): one row per item, band b's key in column
+# k{b}, one index per band column. One row per item rather than one per (band, item) is what
+# brings PostgreSQL from ~3.3 KB to ~1 KB per item: each heap tuple there costs 28 bytes before
+# its data, which the per-band layout paid 32 times (benchmarks.lsh_layouts compares the options).
+# A key is the high 32 bits of monitor.fingerprint.band_keys: as each band has its own column,
+# two items share a key by accident with probability 2^-32 per band, and the Jaccard check that
+# follows every lookup rejects such a stray candidate.
 
 # Bound the parameters of one statement (SQLite allows 32,766) when looking up a batch.
 _BATCH_KEYS = 8000
