@@ -260,9 +260,12 @@ def update_registry(store: Store, ids: Sequence[int] | None = None, *, clock: Cl
     _ = clock  # grouping depends on publication times only
     with store.write() as conn:
         annotated = annotate_contexts(conn, ids)
-        q = select(figures.c.kind, figures.c.value).distinct().where(
+        # Values in the order of their first claim (item, then position): mutation links depend on
+        # which value is met first, so the order must not be left to the database's plan (an
+        # unordered DISTINCT gave this order on SQLite and another, layout-dependent, on PostgreSQL).
+        q = select(figures.c.kind, figures.c.value).where(
             figures.c.kind.in_(sorted(ALERTABLE_KINDS)), figures.c.value >= MIN_VALUE,
-            figures.c.context.is_not(None))
+            figures.c.context.is_not(None)).order_by(figures.c.item_id, figures.c.start)
         if ids is not None:
             q = q.where(figures.c.item_id.in_(list(ids)))
         verdicts = figure_verdicts(conn)
