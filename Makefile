@@ -37,8 +37,9 @@ test-postgres: install system-deps  ## Run the suite against a local PostgreSQL 
 airflow: install  ## Start `airflow standalone` with the project's DAGs and plugins on http://127.0.0.1:8080
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/airflow-standalone.sh
 
-bench: install  ## Run the benchmarks and evaluations; figures go to docs/benchmarks.md
-	$(BIN)/python -m benchmarks.run_all
+bench: install  ## Run the benchmarks and evaluations (PostgreSQL rows too when it can be started); figures go to docs/benchmarks.md
+	MONITOR_TEST_DATABASE_URL=$${MONITOR_TEST_DATABASE_URL:-$$(scripts/postgres-start.sh 2>/dev/null | tail -n 1)} \
+	  $(BIN)/python -m benchmarks.run_all $(BENCH_ARGS)
 
 FUZZ_SECONDS ?= 60
 SHARED_FEEDS ?= ../shared/data/feeds

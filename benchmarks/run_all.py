@@ -2,6 +2,8 @@
 docs/benchmarks.md (with the date, the machine and its baseline side by side).
 
 usage: python -m benchmarks.run_all [--only NAME,...] [--skip NAME,...] [--data DIR] [--quick]
+(`make bench BENCH_ARGS="--quick"`; PostgreSQL rows need MONITOR_TEST_DATABASE_URL, which make bench sets
+when scripts/postgres-start.sh can start a local server)
 --quick uses smaller sizes (the scale benchmark stops at 100k documents, ingest at 200 feeds).
 A benchmark that fails is reported and the others still run; the exit code is 1 if any failed.
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+SCALE_RUNS = "build/scale.jsonl"
 # name -> (module, full arguments, quick arguments); "{data}" is replaced by --data when given.
 BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "langid": ("benchmarks.langid_eval", ["{data}"], ["{data}"]),
@@ -28,8 +31,11 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "ingest": ("benchmarks.ingest_bench", [], ["--feeds", "200"]),
     "extract": ("benchmarks.extract_bench", [], []),
     "analyze": ("benchmarks.analyze_bench", [], []),
-    "scale": ("benchmarks.scale", [], ["--sizes", "10000,100000"]),
-    "growth": ("benchmarks.growth", [], ["--sizes", "10000,100000"]),
+    # scale saves each run (backend × size) to build/scale.jsonl; growth then reuses those stores'
+    # figures instead of building 1M documents again (PostgreSQL rows need MONITOR_TEST_DATABASE_URL)
+    "scale": ("benchmarks.scale", ["--json-out", SCALE_RUNS], ["--sizes", "10000,100000", "--json-out", SCALE_RUNS]),
+    "growth": ("benchmarks.growth", ["--from-json", SCALE_RUNS], ["--from-json", SCALE_RUNS]),
+    "lsh-layouts": ("benchmarks.lsh_layouts", [], ["--size", "20000"]),
 }
 
 
@@ -59,6 +65,11 @@ def main() -> int:
                 argv += ["--data", args.data] if args.data else []
             else:
                 argv.append(a)
+        if name == "growth" and not (ROOT / SCALE_RUNS).exists():
+            argv = ["--sizes", "10000,100000"] if args.quick else []  # no scale runs saved: build its own
+        if name == "scale":  # this run's stores only
+            (ROOT / "build").mkdir(exist_ok=True)
+            (ROOT / SCALE_RUNS).unlink(missing_ok=True)
         print(f"── {name}: python -m {module} {' '.join(argv)}", flush=True)
         started = time.monotonic()
         rc = subprocess.call([sys.executable, "-m", module, *argv], cwd=ROOT, env=os.environ.copy())

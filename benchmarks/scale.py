@@ -338,8 +338,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def load_results(paths: str) -> list[dict[str, Any]]:
-    """Runs saved with --json-out (recall levels back to float keys), SQLite first, by size."""
-    out = []
+    """Runs saved with --json-out (recall levels back to float keys), SQLite first, by size; of runs
+    of the same backend and size, the last one saved."""
+    out: dict[tuple[str, int], dict[str, Any]] = {}
     for path in paths.split(","):
         for line in Path(path).read_text(encoding="utf-8").splitlines():
             if line.strip():
@@ -347,8 +348,8 @@ def load_results(paths: str) -> list[dict[str, Any]]:
                 r["recall"] = {float(k): v for k, v in r["recall"].items()}
                 if r.get("datasketch"):
                     r["datasketch"]["recall"] = {float(k): v for k, v in r["datasketch"]["recall"].items()}
-                out.append(r)
-    return sorted(out, key=lambda r: (r["backend"] != "sqlite", r["size"]))
+                out[(r["backend"], r["size"])] = r
+    return sorted(out.values(), key=lambda r: (r["backend"] != "sqlite", r["size"]))
 
 
 def render(results: list[dict[str, Any]], settings: MatchingSettings, notes: list[str], queries: int) -> str:
