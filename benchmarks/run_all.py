@@ -36,6 +36,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "scale": ("benchmarks.scale", ["--json-out", SCALE_RUNS], ["--sizes", "10000,100000", "--json-out", SCALE_RUNS]),
     "growth": ("benchmarks.growth", ["--from-json", SCALE_RUNS], ["--from-json", SCALE_RUNS]),
     "lsh-layouts": ("benchmarks.lsh_layouts", [], ["--size", "20000"]),
+    "lsh-regrowth": ("benchmarks.lsh_regrowth", [], ["--size", "20000"]),
 }
 
 
