@@ -349,22 +349,10 @@ def _fresh_url(pg_url: str | None, tmp: str, name: str) -> Iterator[str]:
     if not pg_url:
         yield f"sqlite:///{Path(tmp) / f'analyze-{name}.db'}"
         return
-    import uuid
+    from monitor.store import scratch_schema
 
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    schema = f"bench_{name}_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(pg_url)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False)
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with scratch_schema(pg_url, f"bench_{name}") as url:
+        yield url
 
 
 def peak_rss_mb() -> float:

@@ -8,18 +8,15 @@ On PostgreSQL each test gets its own schema (via search_path), dropped afterward
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from monitor.config import Settings, load_settings
 from monitor.demo import DEMO_DIR, serve_directory
-from monitor.store import Store, open_store
+from monitor.store import Store, open_store, scratch_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("MONITOR_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -36,17 +33,8 @@ def fresh_database(tmp_dir: Path) -> Iterator[str]:
     if not PG_URL:
         yield f"sqlite:///{tmp_dir / 'store.db'}"
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(PG_URL) as url:
+        yield url
 
 
 @pytest.fixture

@@ -11,20 +11,18 @@ from __future__ import annotations
 import http.server
 import re
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import shared_data_or_skip
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from monitor.config import FeedConfig, HttpSettings, Settings
 from monitor.ingest import ingest, sync_feeds
 from monitor.items import item_text
-from monitor.store import Store, open_store
+from monitor.store import Store, open_store, scratch_schema
 from monitor.store.tables import feeds, fetch_log, items
 
 pytestmark = pytest.mark.shared_data
@@ -84,17 +82,8 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not PG_URL:
         yield f"sqlite:///{tmp_path_factory.mktemp('corpus') / 'store.db'}"
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema(PG_URL) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

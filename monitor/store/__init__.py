@@ -7,6 +7,7 @@ from monitor.store.db import (
     is_sqlite,
     migrate,
     schema_is_current,
+    scratch_schema,
     transaction,
     with_retry,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "migrate",
     "open_store",
     "schema_is_current",
+    "scratch_schema",
     "tables",
     "transaction",
     "with_retry",

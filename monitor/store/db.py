@@ -143,3 +143,24 @@ def transaction(engine: Engine) -> Iterator[Connection]:
     (BEGIN IMMEDIATE) so concurrent writers wait on busy_timeout instead of failing."""
     with engine.connect().execution_options(immediate=True) as conn, conn.begin():
         yield conn
+
+
+@contextmanager
+def scratch_schema(pg_url: str, prefix: str = "t") -> Iterator[str]:
+    """A URL to a new, empty schema of a PostgreSQL database, dropped with its contents on exit:
+    isolated stores for tests and benchmarks that share one server."""
+    import uuid
+
+    from sqlalchemy import text
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
