@@ -13,7 +13,6 @@ input to ``crash-<sha1>`` in the current directory and exits non-zero; reproduce
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,5 +99,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    shutil.disk_usage(".")  # fail early and clearly on an unusable working directory
     main()
