@@ -7,12 +7,12 @@ so the plain-number pass never splits "11:15" or "30.09.2018" into separate coun
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from monitor.figures._lexicon import MONTHS, TIME_CUES
+from monitor.normalize import digits_to_ascii
 
 # A run of digits with single separator characters between digit groups; \d is Unicode-aware
 # (Latin, Persian, Arabic-Indic, Devanagari, full-width ... digits).
@@ -31,11 +31,6 @@ class Span:
     end: int
     value: float
     kind: str
-
-
-def digits_to_ascii(s: str) -> str:
-    """Map every Unicode decimal digit to ASCII; other characters are kept."""
-    return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c for c in s)
 
 
 def _interpret(groups: list[str], seps: list[str]) -> str | None:
