@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, func, select
 
 from monitor.alerts import KIND_LABELS, SEVERITIES, excerpt, severity_rank
+from monitor.items import item_text
 from monitor.store.tables import copy_types, feeds, figure_groups, figures, items, narrative_members, narratives
 from monitor.timeutil import as_utc
 
@@ -83,7 +84,7 @@ def load_items(conn: Connection, ids: Iterable[int]) -> dict[int, ItemInfo]:
                     items.c.published_at, feeds.c.outlet, feeds.c.tags)
              .join(feeds, feeds.c.id == items.c.feed_id).where(items.c.id.in_(chunk)))
         for r in conn.execute(q):
-            text = "\n\n".join(p for p in (r.title, r.summary, r.content) if p)
+            text = item_text(dict(r._mapping))
             lang = r.lang if r.lang and r.lang != "und" else None
             out[r.id] = ItemInfo(r.id, r.title or "", safe_link(r.url), lang, r.outlet, list(r.tags or []),
                                  as_utc(r.published_at), text)
@@ -292,9 +293,8 @@ def _member_ids(conn: Connection, topic: str, evs: Sequence[dict[str, Any]]) -> 
     recorded: list[int] = []
     for ev in evs:
         recorded.extend(i for i in (ev.get("item_ids") or []) if isinstance(i, int))
-        for k in ("origin_item_id",):
-            if isinstance(ev.get(k), int):
-                recorded.append(ev[k])
+        if isinstance(ev.get("origin_item_id"), int):
+            recorded.append(ev["origin_item_id"])
     return sorted(set(recorded)), False
 
 
