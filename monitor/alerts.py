@@ -121,12 +121,17 @@ def growth_bursts(members: Sequence[Member], min_items: int, hours: int) -> list
     return out
 
 
+def _chunks(ids: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
+    for i in range(0, len(ids), size):
+        yield list(ids[i:i + size])
+
+
 def _members_by_narrative(conn: Connection, ids: Sequence[str]) -> dict[str, list[Member]]:
     out: dict[str, list[Member]] = defaultdict(list)
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+    for chunk in _chunks(ids):
         q = (select(narrative_members.c.narrative_id, items.c.id, items.c.published_at, items.c.lang, feeds.c.outlet)
              .join(items, items.c.id == narrative_members.c.item_id).join(feeds, feeds.c.id == items.c.feed_id)
-             .where(narrative_members.c.narrative_id.in_(list(chunk)))
+             .where(narrative_members.c.narrative_id.in_(chunk))
              .order_by(items.c.published_at, items.c.id))
         for nid, iid, pub, lang, outlet in conn.execute(q):
             out[nid].append(Member(iid, as_utc(pub), lang if lang and lang != "und" else None, outlet))
@@ -187,11 +192,6 @@ def _figure_title(value: float, unit: str | None, label: str | None) -> str:
         return label
     number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
     return f"{number} {unit}" if unit else number
-
-
-def _chunks(ids: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
-    for i in range(0, len(ids), size):
-        yield list(ids[i:i + size])
 
 
 def figure_candidates(conn: Connection, rules: AlertRules, now: datetime) -> list[Candidate]:
@@ -340,7 +340,7 @@ def _existing_levels(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple
         return {}
     subjects = sorted({s for _, s in keys})
     got: dict[tuple[str, str], int] = {}
-    for chunk in (subjects[i:i + 500] for i in range(0, len(subjects), 500)):
+    for chunk in _chunks(subjects):
         for kind, subject, level in conn.execute(
                 select(alerts.c.kind, alerts.c.subject, func.max(alerts.c.level))
                 .where(alerts.c.subject.in_(chunk)).group_by(alerts.c.kind, alerts.c.subject)):
