@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -77,10 +78,15 @@ def blind_spots(store: Store, settings: BlindSpotSettings, since: datetime, unti
                                     "reason": f.last_error or f"HTTP {f.last_http_status}",
                                     "failures": f.consecutive_failures,
                                     "since": _iso(_failing_since(conn, f.id, last_success) or f.last_fetched_at)})
+        # One query for every enabled feed's item dates, not one per feed.
+        times_of: dict[int, list[datetime]] = defaultdict(list)
+        for feed_id, published in conn.execute(select(items.c.feed_id, items.c.published_at)
+                                               .join(feeds, feeds.c.id == items.c.feed_id).where(feeds.c.enabled)):
+            times_of[feed_id].append(published)
         for f in feed_rows:
             if not f.enabled:
                 continue
-            times = [r[0] for r in conn.execute(select(items.c.published_at).where(items.c.feed_id == f.id))]
+            times = times_of.get(f.id, [])
             last_new = as_utc(f.last_new_item_at) if f.last_new_item_at else None
             newest = max((as_utc(t) for t in times), default=None)
             last = max(t for t in (last_new, newest) if t is not None) if (last_new or newest) else None
