@@ -367,12 +367,6 @@ def process_results(store: Store, pairs: Sequence[tuple[dict[str, Any], FetchRes
     return [p.outcome for p in pending]
 
 
-def process_result(store: Store, feed_row: dict[str, Any], res: FetchResult, settings: Settings, run_id: str,
-                   now: datetime) -> FeedOutcome:
-    """Parse and store one fetch result and record it (see :func:`process_results`)."""
-    return process_results(store, [(feed_row, res)], settings, run_id, now)[0]
-
-
 def ingest(store: Store, settings: Settings, *, names: Sequence[str] | None = None, force: bool = False,
            run_id: str | None = None, clock: Clock = utcnow,
            transport: httpx.AsyncBaseTransport | None = None,
@@ -434,4 +428,4 @@ def ingest(store: Store, settings: Settings, *, names: Sequence[str] | None = No
 
 
 __all__ = ["FeedOutcome", "IngestSummary", "due_feeds", "enable_feed", "ingest", "last_errors", "link_duplicates",
-           "process_result", "process_results", "sync_feeds"]
+           "process_results", "sync_feeds"]
