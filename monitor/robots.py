@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
 
 from monitor.config import HttpSettings
-from monitor.fetch import FetchRequest, FetchResult, fetch_all, host_of
+from monitor.fetch import FetchRequest, FetchResult, fetch_all
 
 # RFC 9309 §2.3.1.4: a robots.txt that cannot be reached (5xx, network error) means "disallow all"
 # for now; one that does not exist (4xx) means "allow all".
@@ -33,11 +33,6 @@ class HostRules:
         if self.allow_all or self.parser is None:
             return True
         return self.parser.can_fetch(agent, url)
-
-
-def robots_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
 
 
 def rules_from_result(res: FetchResult, agent: str) -> HostRules:
@@ -93,4 +88,4 @@ class RobotsCache:
         return self.rules(url).allows(url, self.agent)
 
 
-__all__ = ["HostRules", "RobotsCache", "host_of", "robots_url", "rules_from_result"]
+__all__ = ["HostRules", "RobotsCache", "rules_from_result"]
