@@ -41,6 +41,7 @@ _TRACKING_PARAMS = frozenset({
     "ns_source", "ns_linkname", "ns_fee", "rss", "rss_id", "feedtype",
 })
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_LANGUAGE_SUBTAG = re.compile(r"[a-z]{2,3}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,7 @@ def language_code(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     primary = value.strip().replace("_", "-").split("-")[0].lower()
-    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None
+    return primary if _LANGUAGE_SUBTAG.fullmatch(primary) else None
 
 
 def _struct_to_dt(value: Any) -> datetime | None:
