@@ -73,4 +73,8 @@ def test_no_markup_survives_in_any_input(markup: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_any_text_converts_without_raising(markup: str) -> None:
-    assert isinstance(html_to_text(markup), str)
+    text = html_to_text(markup)
+    assert isinstance(text, str)
+    # Tidied whatever came in: no control characters but line breaks, no surrounding whitespace.
+    assert all(ord(c) >= 32 or c == "\n" for c in text), repr(text)
+    assert text == text.strip()
