@@ -72,20 +72,12 @@ def main_options(
 
 
 for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"monitor.cli.{_name}")
-    except ModuleNotFoundError as _e:  # a command module still being written
-        if _e.name != f"monitor.cli.{_name}":
-            raise
-        continue
-    _module.register(app)
+    importlib.import_module(f"monitor.cli.{_name}").register(app)
 
 
 def _click_exceptions() -> tuple[type[Exception], ...]:
     """ClickException of click and of the copy recent Typer vendors (``typer._click``), which is
     the one Typer raises: usage errors must exit 2 with a message, never a traceback."""
-    import importlib
-
     found: list[type[Exception]] = []
     for module in ("typer._click.exceptions", "click.exceptions"):
         try:
