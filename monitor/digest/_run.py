@@ -94,12 +94,13 @@ def _write_files(out_dir: Path, digest: RenderedDigest) -> dict[str, str]:
 
 class _Run:
     def __init__(self, store: Store, settings: DigestSettings, now: datetime, out_dir: Path | None,
-                 sender: Sender | None) -> None:
+                 sender: Sender | None, coordination: CoordinationSettings | None = None,
+                 blind_spots: BlindSpotSettings | None = None) -> None:
         self.store, self.settings, self.now, self.out_dir = store, settings, now, out_dir
         self._sender = sender
         self.envs: tuple[Environment, Environment] = environments()
-        self.coordination = CoordinationSettings()
-        self.blind_spot_settings = BlindSpotSettings()
+        self.coordination = coordination or CoordinationSettings()
+        self.blind_spot_settings = blind_spots or BlindSpotSettings()
         self._sections: dict[str, Any] | None = None
         self._copy_types_done = False
 
@@ -238,9 +239,7 @@ def run_digests(store: Store, digest_settings: DigestSettings, *, out_dir: Path 
     others. With ``raise_on_failure``, a DeliveryError naming the failed recipients is raised after
     every recipient has been tried.
     """
-    run = _Run(store, digest_settings, as_utc(clock()), out_dir, sender)
-    run.coordination = coordination or run.coordination
-    run.blind_spot_settings = blind_spots or run.blind_spot_settings
+    run = _Run(store, digest_settings, as_utc(clock()), out_dir, sender, coordination, blind_spots)
     results: list[dict[str, Any]] = []
     for sub in digest_settings.subscriptions:
         results.extend(run.send(sub) if send else [run.preview(sub)])
@@ -254,4 +253,5 @@ def run_digests(store: Store, digest_settings: DigestSettings, *, out_dir: Path 
 def preview_message(store: Store, settings: DigestSettings, sub: Subscription, *,
                     clock: Clock = utcnow) -> EmailMessage:
     """The message ``sub`` would receive now (nothing recorded)."""
-    return _Run(store, settings, as_utc(clock()), None, None).render(sub, current_period(sub, as_utc(clock()))).message
+    now = as_utc(clock())  # read once: the period and the cards must agree on "now"
+    return _Run(store, settings, now, None, None).render(sub, current_period(sub, now)).message
