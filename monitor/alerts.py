@@ -187,10 +187,15 @@ def narrative_candidates(conn: Connection, rules: AlertRules, now: datetime) -> 
     return out
 
 
+def format_number(value: float) -> str:
+    """1500.0 → '1,500'; 4200000.0 → '4,200,000'; 0.25 → '0.25'."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+
+
 def _figure_title(value: float, unit: str | None, label: str | None) -> str:
     if label:  # the registry's own wording, e.g. "1,500 protesters"
         return label
-    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+    number = format_number(value)
     return f"{number} {unit}" if unit else number
 
 

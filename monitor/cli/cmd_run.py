@@ -45,6 +45,8 @@ def print_report(report: dict[str, object], digests: list[dict[str, object]] | N
     from rich.console import Console
     from rich.table import Table
 
+    from monitor.alerts import format_number
+
     con = Console(width=None if Console().is_terminal else 140)
     con.print(f"[bold]{report['feeds']} feeds[/] ({report['feeds_ok']} fetched ok), "
               f"[bold]{report['items']} items[/]: " + ", ".join(
@@ -60,17 +62,12 @@ def print_report(report: dict[str, object], digests: list[dict[str, object]] | N
     for c in ("figure", "unit", "outlets", "langs", "items", "first seen in"):
         f.add_column(c)
     for g in report["top_figures"]:  # type: ignore[attr-defined]
-        f.add_row(format_value(g["value"]), g["unit"] or "", str(g["outlets"]), str(g["languages"]),
+        f.add_row(format_number(g["value"]), g["unit"] or "", str(g["outlets"]), str(g["languages"]),
                   str(g["items"]), (g["origin"] or {}).get("outlet") or "")
     con.print(f)
     for d in digests or []:
         con.print(f"digest for {d['recipient']} ({d['period']}, {d['alerts']} alerts, {d.get('status')}): "
                   f"{d.get('html', '')} {d.get('eml', '')}")
-
-
-def format_value(value: float) -> str:
-    """1500.0 → '1,500'; 4200000.0 → '4,200,000'; 0.25 → '0.25'."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
 
 
 def analyze_command(ctx: typer.Context,
