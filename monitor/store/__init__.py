@@ -4,7 +4,6 @@ from monitor.store import tables
 from monitor.store.db import (
     create_store_engine,
     insert_ignore,
-    is_sqlite,
     migrate,
     schema_is_current,
     scratch_schema,
@@ -17,7 +16,6 @@ __all__ = [
     "Store",
     "create_store_engine",
     "insert_ignore",
-    "is_sqlite",
     "migrate",
     "open_store",
     "schema_is_current",

@@ -93,10 +93,6 @@ def schema_is_current(engine: Engine) -> bool:
     return heads == current
 
 
-def is_sqlite(conn_or_engine: Connection | Engine) -> bool:
-    return conn_or_engine.dialect.name == "sqlite"
-
-
 def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
                   conflict: Sequence[str]) -> int:
     """Insert ``rows``, silently skipping those whose ``conflict`` key already exists.
