@@ -42,10 +42,11 @@ def monitor_digest() -> None:
     @task
     def render_and_send(params: dict[str, Any]) -> dict[str, int]:
         from monitor.digest import run_digests
+        from monitor.pipeline import digest_dir
 
         settings, store = open_monitor()
         send = settings.digest.send if params["send"] is None else bool(params["send"])
-        results = run_digests(store, settings.digest, out_dir=settings.data_dir / "digests", send=send,
+        results = run_digests(store, settings.digest, out_dir=digest_dir(settings), send=send,
                               sender=smtp_sender(settings.digest.airflow_conn_id), raise_on_failure=True,
                               coordination=settings.coordination, blind_spots=settings.blind_spots)
         counts: dict[str, int] = {}
