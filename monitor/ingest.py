@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Connection, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from monitor.config import FeedConfig, Settings
 from monitor.errors import StoreError
@@ -416,12 +416,8 @@ def ingest(store: Store, settings: Settings, *, names: Sequence[str] | None = No
         fetch_each(reqs, settings.http, consume, transport=transport)
         store_ready(limit=0)
         pool.close(wait=True)
-    except StoreError:
-        raise
-    except Exception as e:
-        if type(e).__module__.startswith("sqlalchemy"):
-            raise StoreError(f"ingestion could not write to the store: {e}") from e
-        raise
+    except SQLAlchemyError as e:
+        raise StoreError(f"ingestion could not write to the store: {e}") from e
     finally:
         pool.close()
     return summary

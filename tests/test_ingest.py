@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from monitor.config import FeedConfig, FeedHealthSettings, HttpSettings, Settings
+from monitor.errors import StoreError
 from monitor.ingest import due_feeds, enable_feed, ingest, sync_feeds
 from monitor.store import Store
 from monitor.store.tables import feeds, fetch_log, items
@@ -242,6 +243,16 @@ def test_overlapping_forced_runs_never_duplicate_items(store: Store, server: HTT
     with store.read() as conn:
         dupes = conn.execute(select(func.count()).where(items.c.duplicate_of.is_not(None))).scalar_one()
     assert dupes == 14  # the same two texts in eight feeds: seven copies of each point at the first
+
+
+def test_a_store_that_refuses_every_write_stops_the_run_with_a_store_error(store: Store,
+                                                                           server: HTTPServer) -> None:
+    server.expect_request("/a").respond_with_data(FEED)
+    add_feeds(store, server, "/a")
+    with store.write() as conn:  # the run can still read its feeds, but never store an item
+        conn.execute(text("DROP TABLE items CASCADE" if conn.dialect.name == "postgresql" else "DROP TABLE items"))
+    with pytest.raises(StoreError, match="could not write to the store"):
+        ingest(store, settings(), force=True)
 
 
 def test_a_changed_url_in_the_feeds_file_forgets_the_old_validators(store: Store, server: HTTPServer) -> None:
