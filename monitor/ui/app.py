@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from monitor.config import Settings, load_settings
+from monitor.digest import safe_link
 from monitor.errors import MonitorError
 from monitor.pipeline import open_configured_store
 from monitor.store import Store
@@ -36,11 +37,8 @@ def run_link(run_id: str | None, *, base: str = "", dag_id: str = INGEST_DAG) ->
     return f"{base}/dags/{quote(dag_id, safe='')}/runs/{quote(run_id, safe='')}"
 
 
-def safe_href(url: str | None) -> str | None:
-    """Only http(s) links from feeds are rendered; javascript: and data: URLs are dropped."""
-    if url and url.strip().lower().startswith(("http://", "https://")):
-        return url.strip()
-    return None
+# Feed links on the page pass the same check as in the digest: absolute http(s) only.
+safe_href = safe_link
 
 
 class ReviewRequest(BaseModel):
