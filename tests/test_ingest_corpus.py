@@ -123,6 +123,7 @@ def test_every_stored_feed_stored_all_its_items(ingested: Store) -> None:
         stored: dict[int, int] = dict(conn.execute(counts).tuples().all())
         logged = conn.execute(select(fetch_log.c.feed_id, fetch_log.c.items_seen, fetch_log.c.items_new)
                               .where(fetch_log.c.status == "ok")).all()
+    assert logged  # else the check below holds for nothing
     assert all(stored.get(r.feed_id, 0) == r.items_seen == r.items_new for r in logged)
 
 
