@@ -17,7 +17,8 @@ from monitor.figures._words import roman_value, word_spans, zh_value
 _PIECES = ["十", "二", "万", "零", "点", "分", "半", "下午", "月", "年代", "百分之", "〇", "第", "几",
            "عشر", "ثلاثة", "و", "العشرين", "ينيات", "القرن", "چوبیس", "ے", "چهل", "مین", "ە", "ی",
            "څلویښت", "ښ", "tres", "de la tarde", "às", "três", "İ", "ſ", "ieben", "Uhr abends",
-           "quarantaine d'années", "in den Vierzigern", " ", "\u200c", "3", "12", ".", ","]
+           "quarantaine d'années", "in den Vierzigern", " ", "\u200c", "3", "12", ".", ",",
+           "yüzde ", "п’ять", "п'ять", " відсотків"]
 
 
 def _values(text: str) -> list[tuple[float, str]]:
@@ -182,6 +183,13 @@ def test_chinese_hour_with_minutes_in_words_is_a_time_without_a_part_of_the_day(
 
 def test_chinese_points_of_a_plan_are_not_a_time() -> None:
     assert _values("他提出了三点建议。") == []
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019", "\u02bc"])
+def test_a_number_word_reads_the_same_with_any_apostrophe(apostrophe: str) -> None:
+    # "yüzde" (Turkish percent-first) followed by a word spelled with a typographic apostrophe
+    # once raised out of extract_figures instead of reading it
+    assert _values(f"yüzde п{apostrophe}ять, 1,500") == [(5.0, "percent"), (1500.0, "count")]
 
 
 @settings(max_examples=300, deadline=None)

@@ -117,10 +117,11 @@ TENS_WORD_VALUES: dict[str, int] = _TEENS | _TENS
 _FORTNIGHT = re.compile(r"\s(?:jours|días|dias|giorni)", re.I)
 
 
-def _value(table: dict[str, int], word: str) -> int:
-    low = word.lower().replace("’", "'").replace("ʼ", "'")
-    found = table.get(low)
-    if found is None:  # case-folding traps ("İ") fall back to a case-insensitive search
+def word_value(table: dict[str, int], word: str) -> int:
+    """The value of a number word matched case-insensitively, any apostrophe read as "'"."""
+    word = word.replace("’", "'").replace("ʼ", "'")
+    found = table.get(word.lower())
+    if found is None:  # case-folding traps ("İ" and "ſ" do not lower() to a key)
         found = next(v for k, v in table.items() if re.fullmatch(re.escape(k), word, re.I))
     return found
 
@@ -172,35 +173,35 @@ def tens_word_spans(text: str, candidates: list[tuple[int, str]] | None = None) 
         candidates = candidate_words(text, TENS_PREFIXES)
     for m in match_at_words(_NUMBER_WORDS, TENS_PREFIXES, text, candidates):
         if m.group("tens"):
-            value = _value(_TENS, m.group("tens"))
+            value = word_value(_TENS, m.group("tens"))
             if not m.group("unit") and _DECADE_BEFORE.search(text, max(0, m.start() - 8), m.start()):
                 yield Span(m.start(), m.end(), float(1900 + value), "year")
                 continue
             m_ord = None if m.group("unit") else _SLAVIC_ORDINAL.match(text, m.end())
             if m_ord:
-                yield Span(m.start(), m_ord.end(), float(value + _value(_SLAVIC_ORDINAL_UNITS, m_ord.group(1))),
+                yield Span(m.start(), m_ord.end(), float(value + word_value(_SLAVIC_ORDINAL_UNITS, m_ord.group(1))),
                            "ordinal")
                 continue
             if m.group("unit"):
                 unit = m.group("unit")
-                tail = _value({**_UNITS, **_FR_TEEN_TAIL}, unit)
+                tail = word_value({**_UNITS, **_FR_TEEN_TAIL}, unit)
                 if tail >= 10 and value not in (60, 80):
                     # only soixante / quatre-vingt take a teen: "vingt onze" is two numbers
                     yield Span(m.start(), m.end("tens"), float(value), "count")
                     continue
                 value += tail
         elif m.group("deu"):
-            value = _value(_DE_UNITS, m.group("deu")) + _value(_TENS, m.group("det"))
+            value = word_value(_DE_UNITS, m.group("deu")) + word_value(_TENS, m.group("det"))
         elif m.group("its"):
-            value = _value(_IT_TENS_STEM, m.group("its")) + _value(_IT_UNITS, m.group("itu"))
+            value = word_value(_IT_TENS_STEM, m.group("its")) + word_value(_IT_UNITS, m.group("itu"))
         elif m.group("ite"):
-            value = _value(_IT_TENS_STEM, m.group("ite")) + _value(_IT_ELIDED, m.group("itx"))
+            value = word_value(_IT_TENS_STEM, m.group("ite")) + word_value(_IT_ELIDED, m.group("itx"))
         elif m.group("on"):
-            value = 10 + _value(_TR_UNITS, m.group("tru"))
+            value = 10 + word_value(_TR_UNITS, m.group("tru"))
         elif m.group("teen"):
-            value = _value(_TEENS, m.group("teen"))
+            value = word_value(_TEENS, m.group("teen"))
             if value == 15 and _FORTNIGHT.match(text, m.end()):
                 continue
         else:
-            value = _value(_SLAVIC_TEEN_STEMS, m.group("slav"))
+            value = word_value(_SLAVIC_TEEN_STEMS, m.group("slav"))
         yield Span(m.start(), m.end(), float(value), "count")

@@ -20,6 +20,7 @@ from monitor.figures._tens import (
     match_at_words,
     tens_word_spans,
     word_prefixes,
+    word_value,
 )
 
 _ZH_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
@@ -104,14 +105,6 @@ _HAS_HAN = re.compile("[零〇一二两兩三四五六七八九十百千万萬�
 _HAS_ARABIC = re.compile("[\u0600-\u06ff]")
 
 
-def _case_lookup(table: dict[str, int], word: str) -> int:
-    """The value of a word matched case-insensitively ("İ" and "ſ" do not lower() to a key)."""
-    found = table.get(word.lower())
-    if found is None:
-        found = next(v for k, v in table.items() if re.fullmatch(re.escape(k), word, re.I))
-    return found
-
-
 def word_spans(text: str) -> Iterator[Span]:
     """Figures written as number words, as composite spans (lower priority than digit patterns)."""
     if _HAS_HAN.search(text):
@@ -121,7 +114,7 @@ def word_spans(text: str) -> Iterator[Span]:
     yield from _clock_word_spans(text)
     for m in _AGE_DECADE.finditer(text):
         decade = next(g for g in m.groups() if g)
-        yield Span(m.start(), m.end(), float(_case_lookup(_AGE_DECADE_VALUE, decade[:4])), "count")
+        yield Span(m.start(), m.end(), float(word_value(_AGE_DECADE_VALUE, decade[:4])), "count")
     candidates = candidate_words(text, _SCALED_PREFIXES | TENS_PREFIXES)
     yield from _scaled_word_spans(text, candidates)
     yield from tens_word_spans(text, candidates)
@@ -341,7 +334,7 @@ def _clock_word_spans(text: str) -> Iterator[Span]:
         # "duas da tarde" needs "às" or "horas" to be a time: "dos días", "uma noite" are durations
         if not (m.group("hw") or m.group("prep")):
             continue
-        hour = _case_lookup(_HOUR_WORDS, m.group("h"))
+        hour = word_value(_HOUR_WORDS, m.group("h"))
         if m.group("pm") and hour < 12:
             hour += 12
         yield Span(m.start("h"), m.end(), float(hour), "time")
@@ -431,9 +424,9 @@ _PERCENT_FIRST_WORD = re.compile(
 def _scaled_word_spans(text: str, candidates: list[tuple[int, str]]) -> Iterator[Span]:
     if "yüzde" in text.lower() or "سەدا" in text:
         for m in _PERCENT_FIRST_WORD.finditer(text):
-            yield Span(m.start(), m.end(), float(_case_lookup(_SMALL_WORD_VALUES, m.group("n"))), "percent")
+            yield Span(m.start(), m.end(), float(word_value(_SMALL_WORD_VALUES, m.group("n"))), "percent")
     for m in match_at_words(_SCALED_WORD, _SCALED_PREFIXES, text, candidates):
-        number = _case_lookup(_SMALL_WORD_VALUES, m.group("n").replace("’", "'").replace("ʼ", "'"))
+        number = word_value(_SMALL_WORD_VALUES, m.group("n"))
         if m.group("pct"):  # "three per cent", "سه درصد", "трех процентов": a percent word leaves no doubt
             yield Span(m.start(), m.end(), float(number), "percent")
             continue
