@@ -374,11 +374,6 @@ def passage_candidates_many(conn: Connection, ids: Sequence[int],
     return out
 
 
-def passage_candidates(conn: Connection, item_id: int, settings: MatchingSettings) -> dict[int, list[str]]:
-    """Items sharing a talking point with this one (see ``passage_candidates_many``)."""
-    return passage_candidates_many(conn, [item_id], settings).get(item_id, {})
-
-
 def _stored_evidence(conn: Connection, ids: Sequence[int]) -> dict[int, ItemEvidence]:
     out: dict[int, ItemEvidence] = {}
     for chunk in _chunks(list(ids)):
