@@ -25,6 +25,7 @@ def digest_command(
     SMTP (settings digest.smtp_url or MONITOR_SMTP_URL), once per recipient and period however
     often it is retried. Prints one JSON object per digest; exits 1 if a delivery failed."""
     from monitor.digest import run_digests
+    from monitor.pipeline import digest_dir
 
     settings = settings_from(ctx)
     digest = settings.digest
@@ -33,7 +34,7 @@ def digest_command(
         digest = digest.model_copy(update={"subscriptions": [
             s for s in digest.subscriptions if s.email.lower() in wanted]})
     store = open_cli_store(settings)
-    results = run_digests(store, digest, out_dir=out or (settings.data_dir / "digests"), send=not preview,
+    results = run_digests(store, digest, out_dir=out or digest_dir(settings), send=not preview,
                           coordination=settings.coordination, blind_spots=settings.blind_spots)
     for r in results:
         typer.echo(json.dumps(r, ensure_ascii=False))
