@@ -50,7 +50,8 @@ def write_band_rows(conn: Connection, rows: list[dict[str, Any]]) -> int:
     return insert_ignore(conn, lsh_bands, rows, ["item_id"])
 
 
-def _placeholder(conn: Connection) -> str:
+def placeholder(conn: Connection) -> str:
+    """The driver's bound-parameter marker, for driver SQL (here and in monitor.matching)."""
     return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
@@ -62,7 +63,7 @@ def lsh_candidates(conn: Connection, sig: Signature, settings: MatchingSettings)
     MULTI-INDEX OR; PostgreSQL: BitmapOr).
     """
     keys = band_keys32(sig, settings)[0]
-    ph = _placeholder(conn)
+    ph = placeholder(conn)
     where = " OR ".join(f"k{b} = {ph}" for b in range(len(keys)))
     rows = conn.exec_driver_sql(f"SELECT item_id FROM lsh_bands WHERE {where}", tuple(int(k) for k in keys))
     return {int(r[0]) for r in rows}
@@ -80,7 +81,7 @@ def lsh_candidates_many(conn: Connection, sigs: Mapping[int, Signature],
     keys = band_keys32(np.stack([sigs[q] for q in qids]), settings)
     bands = keys.shape[1]
     per_statement = max(1, _BATCH_KEYS // bands)
-    ph = _placeholder(conn)
+    ph = placeholder(conn)
     pg = conn.dialect.name == "postgresql"
     for start in range(0, len(qids), per_statement):
         chunk = keys[start:start + per_statement]
@@ -107,6 +108,6 @@ def lsh_candidates_many(conn: Connection, sigs: Mapping[int, Signature],
 def indexed_band_keys(conn: Connection, item_id: int, settings: MatchingSettings) -> list[int]:
     """The band keys stored for one item (empty when it is not indexed): for tests and checks."""
     cols = ", ".join(f"k{b}" for b in range(settings.bands))
-    row = conn.exec_driver_sql(f"SELECT {cols} FROM lsh_bands WHERE item_id = {_placeholder(conn)}",
+    row = conn.exec_driver_sql(f"SELECT {cols} FROM lsh_bands WHERE item_id = {placeholder(conn)}",
                                (item_id,)).first()
     return [] if row is None else [int(k) for k in row if k is not None]

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, func, select
 from monitor.config import MatchingSettings
 from monitor.crosslingual import evidence, token_hash
 from monitor.fingerprint import Fingerprinter, passages
-from monitor.lshindex import band_rows, lsh_candidates, lsh_candidates_many, write_band_rows
+from monitor.lshindex import band_rows, lsh_candidates, lsh_candidates_many, placeholder, write_band_rows
 from monitor.normalize import strip_boilerplate
 from monitor.store import Store, insert_ignore
 from monitor.store.tables import evidence_tokens, fingerprints, items, matches
@@ -41,7 +41,7 @@ def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterable[list[Any]]:
 
 
 def _placeholders(conn: Connection, n: int) -> str:
-    return ", ".join(["?" if conn.dialect.paramstyle == "qmark" else "%s"] * n)
+    return ", ".join([placeholder(conn)] * n)
 
 
 def fingerprinter_for(settings: MatchingSettings) -> Fingerprinter:
