@@ -59,67 +59,59 @@ def task_ingest_fetch(url: str, data_dir: str, feeds_file: str) -> str:
     return f"{summary.feeds_ok} feeds ok, {summary.items_new} items"
 
 
-def task_analyze_plan(url: str, data_dir: str, feeds_file: str) -> str:
+def _pending(url: str, data_dir: str, feeds_file: str) -> tuple[Any, Any, list[list[int]]]:
+    """Settings, store and the batches of items waiting for analysis (what every analyze task reads first)."""
     from monitor.analyze import pending_batches
     from monitor.store import open_store
 
     s = _settings(url, data_dir, feeds_file)
-    return f"{len(pending_batches(open_store(url), s.matching.batch_size))} batches"
+    store = open_store(url)
+    return s, store, pending_batches(store, s.matching.batch_size)
+
+
+def task_analyze_plan(url: str, data_dir: str, feeds_file: str) -> str:
+    return f"{len(_pending(url, data_dir, feeds_file)[2])} batches"
 
 
 def task_annotate(url: str, data_dir: str, feeds_file: str) -> str:
-    from monitor.analyze import annotate_and_index, language_identifier, pending_batches
-    from monitor.store import open_store
+    from monitor.analyze import annotate_and_index, language_identifier
 
-    s = _settings(url, data_dir, feeds_file)
-    store = open_store(url)
+    s, store, batches = _pending(url, data_dir, feeds_file)
     ident = language_identifier(s)
     n = 0
-    for ids in pending_batches(store, s.matching.batch_size):  # as the DAG's mapped annotate tasks do
+    for ids in batches:  # as the DAG's mapped annotate tasks do
         n += annotate_and_index(store, s, ids, ident).counts["indexed"]
     return f"{n} items indexed"
 
 
 def task_match(url: str, data_dir: str, feeds_file: str) -> str:
-    from monitor.analyze import pending_batches
     from monitor.matching import match_items
-    from monitor.store import open_store
 
-    s = _settings(url, data_dir, feeds_file)
-    store = open_store(url)
-    batches = pending_batches(store, s.matching.batch_size)
+    s, store, batches = _pending(url, data_dir, feeds_file)
     return f"{sum(match_items(store, s.matching, ids) for ids in batches)} matches"
 
 
 def task_narratives(url: str, data_dir: str, feeds_file: str) -> str:
-    from monitor.analyze import pending_batches
     from monitor.narratives import update_narratives
-    from monitor.store import open_store
 
-    s = _settings(url, data_dir, feeds_file)
-    store = open_store(url)
-    ids = [i for b in pending_batches(store, s.matching.batch_size) for i in b]
+    _, store, batches = _pending(url, data_dir, feeds_file)
+    ids = [i for b in batches for i in b]
     return f"{update_narratives(store, ids)['narratives']} narratives"
 
 
 def task_figures(url: str, data_dir: str, feeds_file: str) -> str:
-    from monitor.analyze import pending_batches
     from monitor.figure_registry import update_registry
-    from monitor.store import open_store
 
-    s = _settings(url, data_dir, feeds_file)
-    store = open_store(url)
-    ids = [i for b in pending_batches(store, s.matching.batch_size) for i in b]
+    _, store, batches = _pending(url, data_dir, feeds_file)
+    ids = [i for b in batches for i in b]
     return f"{update_registry(store, ids)}"
 
 
 def task_mark_analyzed(url: str, data_dir: str, feeds_file: str) -> str:
-    from monitor.analyze import mark_analyzed, pending_batches
-    from monitor.store import open_store
+    from monitor.analyze import mark_analyzed
 
-    s = _settings(url, data_dir, feeds_file)
-    store = open_store(url)
-    return f"{sum(mark_analyzed(store, ids) for ids in pending_batches(store, s.matching.batch_size))} marked"
+    _, store, batches = _pending(url, data_dir, feeds_file)
+    return f"{sum(mark_analyzed(store, ids) for ids in batches)} marked"
 
 
 def task_alerts(url: str, data_dir: str, feeds_file: str) -> str:
