@@ -7,7 +7,6 @@ translation; ``EvidenceIndex`` weights them by rarity (idf) and scores pairs of 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import unicodedata
@@ -15,6 +14,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from monitor.figures import extract_figures
+from monitor.fingerprint import hash64, to_signed64
 
 # ---------------------------------------------------------------- transliteration
 # Each script maps to rough Latin; vowels, w/y/h are then dropped and consonants merged
@@ -228,8 +228,7 @@ def script_of(text: str) -> str:
 
 def token_hash(token: str) -> int:
     """A token as the signed 64-bit integer stored in ``evidence_tokens``."""
-    value = int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
-    return value - (1 << 64) if value >= (1 << 63) else value
+    return to_signed64(hash64(token))
 
 
 def evidence_cosine(a: Collection[str], b: Collection[str], df: Mapping[str, int], total: int) -> float:

@@ -23,7 +23,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s+|\n+")
 U64Array = npt.NDArray[np.uint64]
 
 
-def _hash64(token: str) -> int:
+def hash64(token: str) -> int:
+    """A stable unsigned 64-bit hash of a string (shingles, passages, evidence tokens)."""
     return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
 
 
@@ -91,7 +92,7 @@ class Fingerprinter:
         if not toks:
             return np.zeros(0, dtype=np.uint64)
         k = self.shingle_size + 1 if uses_char_shingles(normalized_text, lang) else self.shingle_size
-        unique = {t: _hash64(t) for t in set(toks)}
+        unique = {t: hash64(t) for t in set(toks)}
         th = np.fromiter((unique[t] for t in toks), dtype=np.uint64, count=len(toks))
         if len(th) < k:
             k = len(th)
@@ -167,7 +168,7 @@ def passages(normalized_text: str, min_words: int = 8) -> list[tuple[int, int, s
                 continue
         elif len(words) < min_words:
             continue
-        h = to_signed64(_hash64(" ".join(words)))
+        h = to_signed64(hash64(" ".join(words)))
         if h in seen:
             continue
         seen.add(h)
