@@ -46,11 +46,9 @@ URDU_LETTERS = frozenset("\u0679\u0688\u0691\u06ba\u06be\u06c1\u06c2\u06c3\u06d2
 # Letters Persian and Urdu use and Arabic does not: پ چ ژ گ ک ی (and ۀ, Persian only).
 PERSIAN_URDU_LETTERS = frozenset("\u067e\u0686\u0698\u06af\u06a9\u06cc")
 PERSIAN_ONLY_LETTERS = frozenset("\u06c0")
-# Arabic orthography: teh marbuta. (Arabic yeh ي and kaf ك also occur in Persian text typed
-# with an Arabic keyboard layout, so they are not evidence against Persian.)
 
-# Frequent function words (after unifying ي->ی, ك->ک). Each hit is evidence for its language.
-# (and both Urdu hehs ھ ہ -> ه, which Arabic typed on other keyboards also shows).
+# Arabic yeh ي and kaf ك also occur in Persian text typed with an Arabic keyboard layout, and
+# both Urdu hehs ھ ہ in Arabic typed on other keyboards: words are compared after unifying them.
 _AR_FA_UR_UNIFY = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9",
                                  "\u06be": "\u0647", "\u06c1": "\u0647"})
 
@@ -59,6 +57,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.translate(_AR_FA_UR_UNIFY).split())
 
 
+# Frequent function words (unified as above). Each hit is evidence for its language.
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "fa": _words("را است که این از با در به برای می های شد شده خود آن تا اما یا نیز بود کرد "
                     "دارد کند شود باید همه وی"),
