@@ -68,11 +68,11 @@ def _narrative_checks(conn: Connection, ids: dict[str, int], planted: list[dict[
                                    f"{len(rows)}/{len(member_ids)} members in {len(nids)} narrative(s)"))
             continue
         nid = nids.pop()
-        origin = conn.execute(select(feeds.c.outlet).join(items, items.c.feed_id == feeds.c.id)
-                              .join(narratives, narratives.c.origin_item_id == items.c.id)
-                              .where(narratives.c.id == nid)).scalar_one_or_none()
-        right_origin = conn.execute(select(narratives.c.origin_item_id).where(narratives.c.id == nid)
-                                    ).scalar_one() == ids[n["origin"]]
+        origin_id, origin = conn.execute(
+            select(narratives.c.origin_item_id, feeds.c.outlet).select_from(narratives)
+            .outerjoin(items, items.c.id == narratives.c.origin_item_id)
+            .outerjoin(feeds, feeds.c.id == items.c.feed_id).where(narratives.c.id == nid)).one()
+        right_origin = origin_id == ids[n["origin"]]
         out.append(PlantedCase(n["case"], n["name"], right_origin,
                                f"narrative {nid}, origin {origin}" + ("" if right_origin else " (expected another)")))
     return out
