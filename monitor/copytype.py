@@ -50,19 +50,37 @@ class TextSide:
     lang: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class _SideFeatures:
+    """What ``compare`` reads of one side: computed once per item, not once per pair."""
+
+    side: TextSide
+    shingles: frozenset[int]
+    passages: frozenset[str]
+    evidence: frozenset[str]
+
+
+def _features(side: TextSide, fp: Fingerprinter) -> _SideFeatures:
+    return _SideFeatures(side, frozenset(fp.shingles(side.normalized, side.lang).tolist()),
+                         frozenset(t for _, _, t in passages(side.normalized)),
+                         evidence(side.original, side.lang).tokens)
+
+
 def compare(member: TextSide, origin: TextSide, fp: Fingerprinter | None = None) -> dict[str, Any]:
     """The scores a copy type is decided on: normalized-text equality, shingle Jaccard and
     containment, shared passages, languages, and shared language-independent evidence."""
     fp = fp or Fingerprinter()
-    a = set(fp.shingles(member.normalized, member.lang).tolist())
-    b = set(fp.shingles(origin.normalized, origin.lang).tolist())
+    return _compare_features(_features(member, fp), _features(origin, fp))
+
+
+def _compare_features(mf: _SideFeatures, of: _SideFeatures) -> dict[str, Any]:
+    member, origin = mf.side, of.side
+    a, b = mf.shingles, of.shingles
     inter = len(a & b)
     jaccard = inter / len(a | b) if a and b else 0.0
     containment = inter / min(len(a), len(b)) if a and b else 0.0
-    shared_passages = sorted({t for _, _, t in passages(member.normalized)}
-                             & {t for _, _, t in passages(origin.normalized)})
-    ev_a = evidence(member.original, member.lang).tokens
-    ev_b = evidence(origin.original, origin.lang).tokens
+    shared_passages = sorted(mf.passages & of.passages)
+    ev_a, ev_b = mf.evidence, of.evidence
     shared_ev = sorted(ev_a & ev_b)
     return {
         "same_text": bool(member.normalized.strip()) and member.normalized.split() == origin.normalized.split(),
@@ -197,7 +215,7 @@ def compute_copy_types(store: Store, narrative_ids: Sequence[str] | None = None,
     limits = asdict(thresholds)
     for nid, members in by_narrative.items():
         origin = min(members, key=lambda r: (times[r.id]["trusted"], r.id))
-        origin_side = _side(origin)
+        origin_features = _features(_side(origin), fp)  # read once, compared with every member
         for m in members:
             t = times[m.id]
             timing = {"claimed": _iso(t["claimed"]), "fetched": _iso(t["fetched"]), "trusted": _iso(t["trusted"]),
@@ -205,7 +223,7 @@ def compute_copy_types(store: Store, narrative_ids: Sequence[str] | None = None,
             if m.id == origin.id:
                 label, scores = "origin", timing
             else:
-                scores = {**compare(_side(m), origin_side, fp), **timing}
+                scores = {**_compare_features(_features(_side(m), fp), origin_features), **timing}
                 label = classify(scores, thresholds)
             out.append({"item_id": m.id, "narrative_id": nid, "origin_item_id": origin.id, "copy_type": label,
                         "scores": scores, "thresholds": limits, "computed_at": now})
