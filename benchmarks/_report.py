@@ -7,11 +7,14 @@ the section gets a header with the date and the machine it ran on.
 from __future__ import annotations
 
 import datetime as _dt
+import multiprocessing as mp
 import os
 import platform
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 _HEAD = "# Benchmarks\n\nFigures written by `make bench` (each section by its own script). Re-run to refresh.\n"
@@ -59,3 +62,19 @@ def shared_data(path: str | None) -> Path | None:
         print(f"shared data not found at {p}: pass --data DIR (this evaluation needs it); skipping")
         return None
     return p
+
+
+def _child(q: Any, fn: Callable[..., Any], *args: Any) -> None:
+    q.put(fn(*args))
+
+
+def in_fresh_process(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run ``fn(*args)`` in a new (spawned) process and return its result: its own caches, its own
+    peak RSS. ``fn`` and ``args`` must be picklable (a module-level function)."""
+    ctx = mp.get_context("spawn")
+    q = ctx.Queue()
+    p = ctx.Process(target=_child, args=(q, fn, *args))
+    p.start()
+    result = q.get()
+    p.join()
+    return result

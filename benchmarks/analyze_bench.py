@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import random
 import resource
@@ -225,21 +224,6 @@ def run_baseline(news: list[NewsItem]) -> dict[str, float]:
     return {"total": t3 - t0, "language": t1 - t0, "fingerprint": t2 - t1, "match": t3 - t2, "pairs": pairs / 2}
 
 
-def _child(q: Any, fn: Callable[..., Any], *args: Any) -> None:
-    q.put(fn(*args))
-
-
-def in_fresh_process(fn: Callable[..., Any], *args: Any) -> Any:
-    """Run ``fn(*args)`` in a new process (its own caches, its own peak RSS)."""
-    ctx = mp.get_context("spawn")
-    q = ctx.Queue()
-    p = ctx.Process(target=_child, args=(q, fn, *args))
-    p.start()
-    result = q.get()
-    p.join()
-    return result
-
-
 def render(n: int, source: str, mon: dict[str, float], single: dict[str, float] | None, stages: dict[str, float],
            base: dict[str, float], backend: str, load: float) -> str:
     rate, brate = n / mon["total"], n / base["total"]
@@ -301,7 +285,7 @@ def render(n: int, source: str, mon: dict[str, float], single: dict[str, float] 
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks._report import shared_data, write_section
+    from benchmarks._report import in_fresh_process, shared_data, write_section
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--items", type=int, default=2000)

@@ -14,7 +14,6 @@ it is datasketch's in-memory MinHashLSH on the same signatures (query time, proc
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
 import tempfile
 from pathlib import Path
@@ -24,20 +23,17 @@ from benchmarks import scale
 from monitor.config import MatchingSettings
 
 
-def _child(q: Any, backend: str, size: int, url: str, queries: int, path: str | None, ds: bool) -> None:
+def _run_one(backend: str, size: int, url: str, queries: int, path: str | None, ds: bool) -> dict[str, Any]:
     r = scale.run_one(backend, size, url, queries, MatchingSettings(), ds)
     if path:
         r["file_bytes_per_doc"] = sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p)) / size
-    q.put(r)
+    return r
 
 
 def measure(backend: str, size: int, url: str, queries: int, path: str | None, ds: bool) -> dict[str, Any]:
-    ctx = mp.get_context("spawn")
-    q = ctx.Queue()
-    p = ctx.Process(target=_child, args=(q, backend, size, url, queries, path, ds))
-    p.start()
-    r: dict[str, Any] = q.get()
-    p.join()
+    from benchmarks._report import in_fresh_process
+
+    r: dict[str, Any] = in_fresh_process(_run_one, backend, size, url, queries, path, ds)
     return r
 
 

@@ -13,7 +13,6 @@ an upper bound on one mapped task instance. Target: every task ≤ 1.5 GB.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import resource
 import tempfile
 import time
@@ -158,22 +157,14 @@ TASKS: list[tuple[str, Callable[[str, str, str], str]]] = [
 ]
 
 
-def _child(q: Any, fn: Callable[[str, str, str], str], *args: str) -> None:
+def measured(fn: Callable[[str, str, str], str], *args: str) -> tuple[str, float, float]:
+    """``fn(*args)``'s answer, the process's peak RSS in MB and the seconds it took (run it in a
+    fresh process: benchmarks._report.in_fresh_process)."""
     t = time.perf_counter()
     what = fn(*args)
     # a parse worker the task spawned counts too (RUSAGE_CHILDREN: the largest one)
     peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-    q.put((what, peak / 1024, time.perf_counter() - t))
-
-
-def in_fresh_process(fn: Callable[[str, str, str], str], *args: str) -> tuple[str, float, float]:
-    ctx = mp.get_context("spawn")
-    q = ctx.Queue()
-    p = ctx.Process(target=_child, args=(q, fn, *args))
-    p.start()
-    got: tuple[str, float, float] = q.get()
-    p.join()
-    return got
+    return what, peak / 1024, time.perf_counter() - t
 
 
 def write_feeds(site: Path, n_feeds: int, per_feed: int, data: Path | None) -> None:
@@ -194,7 +185,7 @@ def write_feeds(site: Path, n_feeds: int, per_feed: int, data: Path | None) -> N
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks._report import shared_data, write_section
+    from benchmarks._report import in_fresh_process, shared_data, write_section
     from monitor.demo import serve_directory
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -221,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
                 {"name": f"f{f}", "url": f"{base}/feeds/f{f}.xml", "outlet": f"Outlet {f}"}
                 for f in range(args.feeds)]}), encoding="utf-8")
             for name, fn in TASKS:
-                what, mb, secs = in_fresh_process(fn, url, str(Path(tmp) / "data"), str(feeds_file))
+                what, mb, secs = in_fresh_process(measured, fn, url, str(Path(tmp) / "data"), str(feeds_file))
                 print(f"{name}: {mb:.0f} MB, {secs:.1f} s ({what})", flush=True)
                 rows.append((name, mb, secs, what))
     worst = max(mb for _, mb, _, _ in rows)
