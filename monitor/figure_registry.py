@@ -318,17 +318,27 @@ def figure_report(store: Store, *, min_outlets: int = 1, limit: int = 50) -> lis
             .order_by(figure_groups.c.outlets.desc(), figure_groups.c["items"].desc(), figure_groups.c.key)
             .limit(limit)).all()
         by_id = {g.id: g for g in conn.execute(select(figure_groups)).all()}
+        mutations_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for m in by_id.values():
+            if m.mutation_of is not None:
+                mutations_of[m.mutation_of].append({"key": m.key, "value": m.value})
+        # every shown group's members in one query, not one per group
+        timelines: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for start in range(0, len(groups), 500):
+            for r in conn.execute(
+                    select(figures.c.group_id, figures.c.raw, figures.c.item_id, items.c.title, items.c.url,
+                           items.c.published_at, items.c.lang, feeds.c.outlet)
+                    .join(items, items.c.id == figures.c.item_id).join(feeds, feeds.c.id == items.c.feed_id)
+                    .where(figures.c.group_id.in_([g.id for g in groups[start:start + 500]]))
+                    .order_by(figures.c.group_id, items.c.published_at, items.c.id)):
+                timelines[r.group_id].append({
+                    "published": as_utc(r.published_at).isoformat(), "outlet": r.outlet, "lang": r.lang,
+                    "raw": r.raw, "item_id": r.item_id, "title": r.title, "url": r.url})
         out: list[dict[str, Any]] = []
         for g in groups:
-            rows = conn.execute(
-                select(figures.c.raw, figures.c.item_id, items.c.title, items.c.url, items.c.published_at,
-                       items.c.lang, feeds.c.outlet)
-                .join(items, items.c.id == figures.c.item_id).join(feeds, feeds.c.id == items.c.feed_id)
-                .where(figures.c.group_id == g.id).order_by(items.c.published_at, items.c.id)).all()
-            timeline = [{"published": as_utc(r.published_at).isoformat(), "outlet": r.outlet, "lang": r.lang,
-                         "raw": r.raw, "item_id": r.item_id, "title": r.title, "url": r.url} for r in rows]
+            timeline = timelines[g.id]
             sibling = by_id.get(g.mutation_of) if g.mutation_of is not None else None
-            mutations = [{"key": m.key, "value": m.value} for m in by_id.values() if m.mutation_of == g.id]
+            mutations = mutations_of[g.id]
             out.append({
                 "key": g.key, "kind": g.key.split(":", 1)[0], "value": g.value, "unit": g.unit, "label": g.label,
                 "items": g.items, "outlets": g.outlets, "languages": g.languages,
