@@ -287,15 +287,15 @@ def watch_candidates(conn: Connection, rules: AlertRules, now: datetime) -> list
                               .where(items.c.fetched_at >= since, items.c.duplicate_of.is_(None))
                               .order_by(items.c.id)).all()
         nmap = _narrative_of(conn, [r.id for r in recent])
+        texts = [(r.id, item_text(dict(r._mapping))) for r in recent]  # once, not once per term
         hits: dict[tuple[str, str, str, str], list[tuple[int, str]]] = defaultdict(list)
         for kind, prefix, term in terms:
             pat = term_pattern(term)
-            for r in recent:
-                text = item_text(dict(r._mapping))
+            for item_id, text in texts:
                 m = pat.search(text)
                 if m:
-                    target = nmap.get(r.id, f"item{r.id}")
-                    hits[(kind, prefix, term, target)].append((r.id, excerpt(text, m.start(), m.end())))
+                    target = nmap.get(item_id, f"item{item_id}")
+                    hits[(kind, prefix, term, target)].append((item_id, excerpt(text, m.start(), m.end())))
         for (kind, prefix, term, target), found in hits.items():
             ev = {"term": term, "item_ids": [i for i, _ in found][:MAX_EVIDENCE_ITEMS],
                   "excerpt": found[0][1], "origin_item_id": found[0][0],
