@@ -39,7 +39,7 @@ def test_unrelated_items_sharing_boilerplate_are_never_duplicates(other: str) ->
 
 
 def test_unrelated_items_with_the_same_footer_are_not_duplicates_of_each_other() -> None:
-    assert not compare(ARTICLES["other_en"], ARTICLES["story_en"].replace("Dock", "Dock")).duplicate
+    assert not compare(ARTICLES["other_en"], ARTICLES["story_en"]).duplicate
     assert not compare(ARTICLES["other_fr"], ARTICLES["other_ru"]).duplicate
 
 
