@@ -54,14 +54,15 @@ def top_narratives(store: Store, *, limit: int = 30, min_size: int = 2) -> list[
             select(narratives).where(narratives.c.size >= min_size)
             .order_by(desc(narratives.c.outlets), desc(narratives.c.languages), desc(narratives.c.size),
                       desc(narratives.c.last_seen), narratives.c.id).limit(limit)).all()
+        # How each member joined (the match an analyst may reject: member -> via); an item is a
+        # member of one narrative at most, so one query serves every narrative shown.
+        joined = {r.item_id: r for r in conn.execute(
+            select(narrative_members.c.item_id, narrative_members.c.via_item_id, narrative_members.c.method)
+            .where(narrative_members.c.narrative_id.in_([n.id for n in rows])))}
         out: list[dict[str, Any]] = []
         for n in rows:
             member_ids = select(narrative_members.c.item_id).where(narrative_members.c.narrative_id == n.id)
             members = _item_rows(conn, items.c.id.in_(member_ids))
-            # How each member joined (the match an analyst may reject: member -> via).
-            joined = {r.item_id: r for r in conn.execute(
-                select(narrative_members.c.item_id, narrative_members.c.via_item_id, narrative_members.c.method)
-                .where(narrative_members.c.narrative_id == n.id))}
             for m in members:
                 j = joined.get(m["id"])
                 m["via"], m["method"] = (j.via_item_id, j.method) if j is not None else (None, None)
