@@ -2,7 +2,7 @@
 years, Latin-script names and acronyms, URLs, and names transliterated to a consonant key.
 
 ``evidence(text)`` turns a text in any script into a set of tokens that survive
-translation; ``EvidenceIndex`` weights them by rarity (idf) and scores pairs of texts.
+translation; ``EvidenceIndex`` weights them by rarity (idf), ``evidence_cosine`` scores a pair.
 """
 
 from __future__ import annotations
@@ -106,12 +106,6 @@ class Evidence:
 
     tokens: frozenset[str]
 
-    def kinds(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for t in self.tokens:
-            out[t[0]] = out.get(t[0], 0) + 1
-        return out
-
 
 def _number_token(value: float) -> str:
     return f"n:{value:.6g}"
@@ -180,7 +174,7 @@ def _strip_affixes(word: str, script: str) -> str:
 
 
 class EvidenceIndex:
-    """idf weights of evidence tokens over a corpus, and the weighted overlap of two texts.
+    """idf weights of evidence tokens over a corpus (monitor.clustering builds its matrix on them).
 
     A token seen in many documents (a common year, a frequent consonant key) weighs little;
     one shared by few (an unusual figure, a rare name) weighs much.
@@ -198,23 +192,6 @@ class EvidenceIndex:
 
     def idf(self, token: str) -> float:
         return math.log((self.size + 1) / (self.df.get(token, 0) + 0.5))
-
-    def norm(self, ev: Evidence) -> float:
-        return math.sqrt(sum(self.idf(t) ** 2 for t in ev.tokens))
-
-    def score(self, a: Evidence, b: Evidence) -> float:
-        """Cosine of the idf-weighted token sets, in [0, 1]."""
-        shared = a.tokens & b.tokens
-        if not shared:
-            return 0.0
-        na, nb = self.norm(a), self.norm(b)
-        if na == 0 or nb == 0:
-            return 0.0
-        return sum(self.idf(t) ** 2 for t in shared) / (na * nb)
-
-    def shared(self, a: Evidence, b: Evidence, limit: int = 10) -> list[str]:
-        """The rarest shared tokens: the evidence to show a user."""
-        return sorted(a.tokens & b.tokens, key=lambda t: (-self.idf(t), t))[:limit]
 
 
 def script_of(text: str) -> str:
