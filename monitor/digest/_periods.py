@@ -18,6 +18,13 @@ class Period:
     slot: datetime  # the scheduled send time (local, aware)
 
 
+_LABELS = {"hourly": "%A %d %B %Y, %H:00", "weekly": "week of %A %d %B %Y", "daily": "%A %d %B %Y"}
+
+
+def _period(key: str, slot: datetime) -> Period:
+    return Period(key, slot.strftime(_LABELS.get(key.partition(":")[0], _LABELS["daily"])), slot)
+
+
 def current_period(sub: Subscription, now: datetime) -> Period:
     """The latest send slot of ``sub`` not after ``now``: hourly at each local hour, daily at
     ``send_hour`` local, weekly at ``send_hour`` on ``send_weekday``. A slot missed because no run
@@ -26,17 +33,17 @@ def current_period(sub: Subscription, now: datetime) -> Period:
     local = as_utc(now).astimezone(ZoneInfo(sub.timezone))
     if sub.frequency == "hourly":
         slot = local.replace(minute=0, second=0, microsecond=0)
-        return Period(f"hourly:{slot:%Y-%m-%dT%H}", f"{slot:%A %d %B %Y, %H:00}", slot)
+        return _period(f"hourly:{slot:%Y-%m-%dT%H}", slot)
     slot = local.replace(hour=sub.send_hour, minute=0, second=0, microsecond=0)
     if sub.frequency == "weekly":
         slot -= timedelta(days=(local.weekday() - sub.send_weekday) % 7)
         if slot > local:
             slot -= timedelta(days=7)
         iso = slot.isocalendar()
-        return Period(f"weekly:{iso.year}-W{iso.week:02d}", f"week of {slot:%A %d %B %Y}", slot)
+        return _period(f"weekly:{iso.year}-W{iso.week:02d}", slot)
     if slot > local:
         slot -= timedelta(days=1)
-    return Period(f"daily:{slot:%Y-%m-%d}", f"{slot:%A %d %B %Y}", slot)
+    return _period(f"daily:{slot:%Y-%m-%d}", slot)
 
 
 def period_from_key(key: str, sub: Subscription) -> Period:
@@ -45,14 +52,11 @@ def period_from_key(key: str, sub: Subscription) -> Period:
     zone = ZoneInfo(sub.timezone)
     try:
         if kind == "hourly":
-            slot = datetime.strptime(when, "%Y-%m-%dT%H").replace(tzinfo=zone)
-            return Period(key, f"{slot:%A %d %B %Y, %H:00}", slot)
+            return _period(key, datetime.strptime(when, "%Y-%m-%dT%H").replace(tzinfo=zone))
         if kind == "weekly":
             year, week = when.split("-W")
-            slot = datetime.fromisocalendar(int(year), int(week), sub.send_weekday + 1).replace(
-                hour=sub.send_hour, tzinfo=zone)
-            return Period(key, f"week of {slot:%A %d %B %Y}", slot)
-        slot = datetime.strptime(when, "%Y-%m-%d").replace(hour=sub.send_hour, tzinfo=zone)
-        return Period(key, f"{slot:%A %d %B %Y}", slot)
+            return _period(key, datetime.fromisocalendar(int(year), int(week), sub.send_weekday + 1).replace(
+                hour=sub.send_hour, tzinfo=zone))
+        return _period(key, datetime.strptime(when, "%Y-%m-%d").replace(hour=sub.send_hour, tzinfo=zone))
     except ValueError:
         return Period(key, when, datetime.min.replace(tzinfo=zone))
