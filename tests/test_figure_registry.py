@@ -173,6 +173,7 @@ def test_demo_corpus_planted_figures_and_mutation_are_found(demo_settings: Any) 
 
     expected_file = Path(__file__).parents[1] / "config" / "demo" / "expected.yaml"
     expected = yaml.safe_load(expected_file.read_text(encoding="utf-8"))["figures"]
+    assert expected, "the demo plants repeated figures"
     run_cycle(demo_settings)
     store = open_configured_store(demo_settings)
     with store.read() as conn:

@@ -100,6 +100,7 @@ def _source_docs() -> list[dict[str, Any]]:
 
 def test_the_planted_demo_template_is_found_with_every_variant_and_its_first_use() -> None:
     found = [t.as_dict() for t in find_templates(_source_docs())]
+    assert EXPECTED["templates"], "the demo plants a template"
     for planted in EXPECTED["templates"]:
         members = planted["members"]
         match = [t for t in found if {u["item_id"] for u in t["uses"]} == set(members)]
