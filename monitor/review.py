@@ -10,7 +10,7 @@ matcher and language pair, with suggested thresholds.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -222,8 +222,8 @@ class MatcherStats:
     right: int = 0
     wrong: int = 0
     missed: int = 0  # pairs labelled as matching that no matcher found
-    right_scores: list[float] | None = None
-    wrong_scores: list[float] | None = None
+    right_scores: list[float] = field(default_factory=list)
+    wrong_scores: list[float] = field(default_factory=list)
 
     def as_dict(self, current: float | None, target: float) -> dict[str, Any]:
         labelled = self.right + self.wrong
@@ -231,7 +231,7 @@ class MatcherStats:
                 "wrong": self.wrong, "precision": round(self.right / labelled, 3) if labelled else None,
                 "recall": round(self.right / (self.right + self.missed), 3) if self.missed else None,
                 "threshold": current, "suggested_threshold": suggest_threshold(
-                    self.right_scores or [], self.wrong_scores or [], target)}
+                    self.right_scores, self.wrong_scores, target)}
 
 
 def suggest_threshold(right: list[float], wrong: list[float], target_precision: float = 0.9) -> float | None:
@@ -257,7 +257,7 @@ def calibrate(store: Store, settings: Settings, target_precision: float = 0.9) -
         ctx = r.context or {}
         langs = "-".join(ctx.get("langs") or ["und", "und"])
         matcher = ctx.get("method") or "none"
-        s = stats.setdefault((matcher, langs), MatcherStats(matcher, langs, right_scores=[], wrong_scores=[]))
+        s = stats.setdefault((matcher, langs), MatcherStats(matcher, langs))
         if not ctx.get("matched"):
             if r.verdict == "right":
                 s.missed += 1
@@ -266,11 +266,9 @@ def calibrate(store: Store, settings: Settings, target_precision: float = 0.9) -
         score = float(raw or 0.0)
         if r.verdict == "right":
             s.right += 1
-            assert s.right_scores is not None
             s.right_scores.append(score)
         else:
             s.wrong += 1
-            assert s.wrong_scores is not None
             s.wrong_scores.append(score)
     m = settings.matching
     rows = [s.as_dict(getattr(m, THRESHOLD_FIELDS[s.matcher]) if s.matcher in THRESHOLD_FIELDS else None,
