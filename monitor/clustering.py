@@ -17,7 +17,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from monitor.crosslingual import Evidence, EvidenceIndex, evidence, script_of
-from monitor.fingerprint import Fingerprinter, band_keys, estimate_jaccard
+from monitor.fingerprint import Fingerprinter, band_keys_matrix, estimate_jaccard
 
 FloatMatrix = npt.NDArray[np.float64]
 
@@ -109,10 +109,11 @@ def lexical_links(docs: Sequence[ClusterDoc], threshold: float) -> list[tuple[in
     shingles = [fp.shingles(d.text, d.lang) for d in docs]
     sigs = [fp.signature_of_shingles(s) for s in shingles]
     buckets: dict[int, list[int]] = {}
-    for i, sig in enumerate(sigs):
+    keys = band_keys_matrix(np.stack(sigs), 32, 4).tolist() if sigs else []  # every document's at once
+    for i, doc_keys in enumerate(keys):
         if shingles[i].size == 0:
             continue  # empty texts are alike but tell nothing
-        for key in band_keys(sig, 32, 4):
+        for key in doc_keys:
             buckets.setdefault(key, []).append(i)
     pairs: set[tuple[int, int]] = set()
     for members in buckets.values():
