@@ -133,8 +133,6 @@ def band_keys_matrix(signatures: npt.NDArray[np.uint64], bands: int, rows: int) 
 def band_keys(signature: npt.NDArray[np.uint64], bands: int, rows: int) -> list[int]:
     """One signed 64-bit key per band: a hash of that band's ``rows`` signature values
     (the band number is mixed in, so equal keys in different bands never collide)."""
-    if bands * rows > signature.shape[0]:
-        raise ValueError(f"bands*rows = {bands * rows} exceeds signature length {signature.shape[0]}")
     return [int(v) for v in band_keys_matrix(signature[None, :], bands, rows)[0]]
 
 
