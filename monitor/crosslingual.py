@@ -12,9 +12,12 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from monitor.figures import extract_figures
 from monitor.fingerprint import hash64, to_signed64
+
+K = TypeVar("K")  # an evidence token, or its stored hash
 
 # ---------------------------------------------------------------- transliteration
 # Each script maps to rough Latin; vowels, w/y/h are then dropped and consonants merged
@@ -208,17 +211,23 @@ def token_hash(token: str) -> int:
     return to_signed64(hash64(token))
 
 
-def evidence_cosine(a: Collection[str], b: Collection[str], df: Mapping[str, int], total: int) -> float:
-    """Cosine of two items' idf-weighted evidence, counting only tokens some other item has
-    too (``df`` ≥ 2): a token no one shares cannot link anything, and in a wordy script such
-    tokens would dilute the ones that do. The measure behind monitor.clustering's matrix."""
-    def weights(tokens: Collection[str]) -> dict[str, float]:
-        return {t: math.log((total + 1) / (df[t] + 0.5)) for t in tokens if df.get(t, 0) >= 2}
+def idf_weights(tokens: Iterable[K], df: Mapping[K, int], total: int) -> tuple[dict[K, float], float]:
+    """idf weights of the tokens some other item has too (``df`` ≥ 2), and their norm: a token
+    no one shares cannot link anything, and in a wordy script such tokens would dilute the
+    ones that do. Keys are tokens or their stored hashes (monitor.matching)."""
+    w = {t: math.log((total + 1) / (df[t] + 0.5)) for t in tokens if df.get(t, 0) >= 2}
+    return w, math.sqrt(sum(x * x for x in w.values()))
 
-    wa, wb = weights(a), weights(b)
+
+def weighted_cosine(wa: Mapping[K, float], na: float, wb: Mapping[K, float], nb: float) -> float:
+    """Cosine of two weightings from ``idf_weights`` (with their norms)."""
     shared = wa.keys() & wb.keys()
     if not shared:
         return 0.0
-    na = math.sqrt(sum(w * w for w in wa.values()))
-    nb = math.sqrt(sum(w * w for w in wb.values()))
     return sum(wa[t] * wb[t] for t in shared) / (na * nb) if na and nb else 0.0
+
+
+def evidence_cosine(a: Collection[str], b: Collection[str], df: Mapping[str, int], total: int) -> float:
+    """Cosine of two items' idf-weighted evidence (``idf_weights``). The measure behind
+    monitor.clustering's matrix and monitor.matching's cross-lingual links."""
+    return weighted_cosine(*idf_weights(a, df, total), *idf_weights(b, df, total))

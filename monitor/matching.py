@@ -11,7 +11,6 @@ store is asked once per batch (not once per item) wherever the question allows i
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection, func, select
 
 from monitor.config import MatchingSettings
-from monitor.crosslingual import evidence, token_hash
+from monitor.crosslingual import evidence, idf_weights, token_hash, weighted_cosine
 from monitor.fingerprint import Fingerprinter, passages
 from monitor.lshindex import band_rows, lsh_candidates, lsh_candidates_many, placeholder, write_band_rows
 from monitor.normalize import strip_boilerplate
@@ -255,12 +254,8 @@ class EvidenceStats:
         self.load_df(t for i in missing for t in self.tokens_of[i])
 
     def weights(self, tokens: Iterable[int]) -> tuple[dict[int, float], float]:
-        """idf weights of the tokens some other item has too (df ≥ 2), and their norm: the
-        weighting of monitor.crosslingual.evidence_cosine (a token no one shares cannot link
-        anything, and in a wordy script such tokens would dilute the ones that do)."""
-        total, df = self.total, self.df
-        w = {t: math.log((total + 1) / (df[t] + 0.5)) for t in tokens if df.get(t, 0) >= 2}
-        return w, math.sqrt(sum(x * x for x in w.values()))
+        """monitor.crosslingual.idf_weights over this store's document frequencies."""
+        return idf_weights(tokens, self.df, self.total)
 
     def item_weights(self, item_id: int) -> tuple[dict[int, float], float]:
         if item_id not in self._weights:
@@ -283,14 +278,6 @@ class EvidenceStats:
         ranked = sorted((o for o, n in shared.items() if n >= settings.crosslingual_min_shared),
                         key=lambda o: (-shared[o], o))
         return [(o, langs[o]) for o in ranked[:settings.crosslingual_max_candidates]]
-
-
-def _cosine(wa: Mapping[int, float], na: float, wb: Mapping[int, float], nb: float) -> float:
-    """monitor.crosslingual.evidence_cosine over precomputed weights and norms."""
-    shared = wa.keys() & wb.keys()
-    if not shared:
-        return 0.0
-    return sum(wa[t] * wb[t] for t in shared) / (na * nb) if na and nb else 0.0
 
 
 def crosslingual_candidates(conn: Connection, item_id: int, lang: str | None, tokens: dict[int, str],
@@ -320,7 +307,7 @@ def crosslingual_candidates(conn: Connection, item_id: int, lang: str | None, to
     # threshold alone (benchmarks/cluster_eval.py).
     best: dict[str, Candidate] = {}
     for other, other_lang in sorted(hits):
-        score = _cosine(mine, norm, *stats.item_weights(other))
+        score = weighted_cosine(mine, norm, *stats.item_weights(other))
         if score < settings.crosslingual_threshold:
             continue
         common = tokens.keys() & set(stats.tokens_of[other])

@@ -11,11 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from monitor.config import MatchingSettings
-from monitor.crosslingual import evidence_cosine
+from monitor.crosslingual import evidence_cosine, weighted_cosine
 from monitor.lshindex import indexed_band_keys
 from monitor.matching import (
     EvidenceStats,
-    _cosine,
     containment_from,
     find_matches,
     index_items,
@@ -142,4 +141,4 @@ def test_batch_evidence_weights_score_pairs_as_evidence_cosine_does(store: Store
     expected = evidence_cosine([str(t) for t in stats.tokens_of[a]], [str(t) for t in stats.tokens_of[b]],
                                df, stats.total)
     assert expected > 0
-    assert _cosine(*stats.item_weights(a), *stats.item_weights(b)) == pytest.approx(expected, rel=1e-12)
+    assert weighted_cosine(*stats.item_weights(a), *stats.item_weights(b)) == pytest.approx(expected, rel=1e-12)
