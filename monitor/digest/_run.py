@@ -21,6 +21,7 @@ a ``failed`` digest of an earlier period roll into the next digest (that row bec
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -62,19 +63,22 @@ def wanted(card: dict[str, Any], sub: Subscription) -> bool:
     return not (sub.tags and not set(card["tags"]) & set(sub.tags))
 
 
+CardBuilder = Callable[[Connection, Sequence[Any]], list[dict[str, Any]]]
+
+
 def select_cards(conn: Connection, settings: DigestSettings, sub: Subscription, now: datetime,
-                 only_ids: list[int] | None = None) -> list[dict[str, Any]]:
+                 only_ids: list[int] | None = None, build: CardBuilder = build_cards) -> list[dict[str, Any]]:
     """The cards of ``sub``'s next digest: alerts of the lookback window not yet delivered to the
     recipient that pass its filters (or exactly ``only_ids`` when re-sending a claimed digest)."""
     since = now - timedelta(days=settings.lookback_days)
     if only_ids is not None:
         rows = conn.execute(select(alerts).where(alerts.c.id.in_(only_ids)).order_by(alerts.c.id)).all() \
             if only_ids else []
-        return build_cards(conn, rows)
+        return build(conn, rows)
     done = _delivered(conn, _address(sub), since)
     rows = [a for a in conn.execute(select(alerts).where(alerts.c.created_at >= since).order_by(alerts.c.id))
             if a.id not in done]
-    return [c for c in build_cards(conn, rows) if wanted(c, sub)]
+    return [c for c in build(conn, rows) if wanted(c, sub)]
 
 
 def _address(sub: Subscription) -> str:
@@ -103,6 +107,15 @@ class _Run:
         self.blind_spot_settings = blind_spots or BlindSpotSettings()
         self._sections: dict[str, Any] | None = None
         self._copy_types_done = False
+        # Recipients with the same undelivered alerts get the same cards (filters apply after):
+        # building them (queries, shared passages) once per distinct alert set, not per recipient.
+        self._cards: dict[tuple[int, ...], list[dict[str, Any]]] = {}
+
+    def cards(self, conn: Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
+        key = tuple(a.id for a in rows)
+        if key not in self._cards:
+            self._cards[key] = build_cards(conn, rows)
+        return self._cards[key]
 
     def sender(self) -> Sender:
         if self._sender is None:
@@ -117,7 +130,7 @@ class _Run:
             ensure_copy_types(self.store, clock=lambda: self.now)
             self._copy_types_done = True
         with self.store.read() as conn:
-            cards = select_cards(conn, self.settings, sub, self.now, only_ids)
+            cards = select_cards(conn, self.settings, sub, self.now, only_ids, build=self.cards)
         ids = sorted({i for c in cards for i in c["alert_ids"]}) if only_ids is None else sorted(only_ids)
         return render_digest(self.settings, sub, period, cards, ids, self.now, self.envs, self.sections())
 
