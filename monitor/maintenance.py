@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, func, not_, select, text
+from sqlalchemy import Table, delete, func, not_, select, text
 
 from monitor.store import Store
 from monitor.store.tables import feeds, fetch_log, items, metadata, narrative_members, narratives
@@ -89,15 +89,10 @@ def optimize_database(store: Store) -> list[str]:
     """Reclaim space and refresh planner statistics: ``VACUUM`` + ``ANALYZE`` (plus a WAL
     checkpoint on SQLite, and a rebuild of the LSH band indexes on PostgreSQL). Returns the
     statements run."""
-    if store.dialect == "sqlite":
-        statements = ["PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM", "ANALYZE", "PRAGMA optimize"]
-    else:
-        # Random band keys leave lsh_bands' B-trees ~70% full; a rebuild fills them to 90%, which
-        # new items then use up before pages split again (100k items: 1,036 -> 914 bytes each).
-        statements = ["REINDEX TABLE CONCURRENTLY lsh_bands", "VACUUM (ANALYZE)"]
     # VACUUM cannot run inside a transaction on either database. SQLite connections of the store
     # open a transaction on every use (see monitor.store.db), so use the driver connection there.
     if store.dialect == "sqlite":
+        statements = ["PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM", "ANALYZE", "PRAGMA optimize"]
         raw = store.engine.raw_connection()
         try:
             cur = raw.cursor()
@@ -107,6 +102,9 @@ def optimize_database(store: Store) -> list[str]:
         finally:
             raw.close()
         return statements
+    # Random band keys leave lsh_bands' B-trees ~70% full; a rebuild fills them to 90%, which
+    # new items then use up before pages split again (100k items: 1,036 -> 914 bytes each).
+    statements = ["REINDEX TABLE CONCURRENTLY lsh_bands", "VACUUM (ANALYZE)"]
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for stmt in statements:
             conn.execute(text(stmt))
@@ -148,7 +146,7 @@ def feed_health(store: Store, *, clock: Clock = utcnow, stale_days: int = 7,
     q = (select(feeds, func.coalesce(recent.c.n, 0).label("items_recent"), fetch_log.c.run_id)
          .outerjoin(recent, recent.c.feed_id == feeds.c.id)
          .outerjoin(last_log, last_log.c.feed_id == feeds.c.id)
-         .outerjoin(fetch_log, and_(fetch_log.c.id == last_log.c.log_id))
+         .outerjoin(fetch_log, fetch_log.c.id == last_log.c.log_id)
          .order_by(feeds.c.name))
     if names is not None:
         q = q.where(feeds.c.name.in_(list(names)))
