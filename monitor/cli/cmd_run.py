@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -40,7 +40,7 @@ def run_command(
         print_report(result.report, result.digests)
 
 
-def print_report(report: dict[str, object], digests: list[dict[str, object]] | None = None) -> None:
+def print_report(report: dict[str, Any], digests: list[dict[str, Any]] | None = None) -> None:
     """Human-readable summary of the store (used by `monitor run`, `monitor report`, `make demo`)."""
     from rich.console import Console
     from rich.table import Table
@@ -50,18 +50,18 @@ def print_report(report: dict[str, object], digests: list[dict[str, object]] | N
     con = Console(width=None if Console().is_terminal else 140)
     con.print(f"[bold]{report['feeds']} feeds[/] ({report['feeds_ok']} fetched ok), "
               f"[bold]{report['items']} items[/]: " + ", ".join(
-                  f"{k} {v}" for k, v in report["items_per_language"].items()))  # type: ignore[attr-defined]
+                  f"{k} {v}" for k, v in report["items_per_language"].items()))
     t = Table(title=f"narratives ({report['narratives']}) — same story across outlets")
     for c in ("id", "outlets", "langs", "items", "origin outlet", "first published", "title"):
         t.add_column(c)
-    for n in report["top_narratives"]:  # type: ignore[attr-defined]
+    for n in report["top_narratives"]:
         t.add_row(n["id"], str(n["outlets"]), str(n["languages"]), str(n["size"]), n["origin"]["outlet"] or "",
                   (n["first_seen"] or "")[:16], (n["title"] or "")[:60])
     con.print(t)
     f = Table(title=f"repeated figures ({report['repeated_figures']})")
     for c in ("figure", "unit", "outlets", "langs", "items", "first seen in"):
         f.add_column(c)
-    for g in report["top_figures"]:  # type: ignore[attr-defined]
+    for g in report["top_figures"]:
         f.add_row(format_number(g["value"]), g["unit"] or "", str(g["outlets"]), str(g["languages"]),
                   str(g["items"]), (g["origin"] or {}).get("outlet") or "")
     con.print(f)
