@@ -21,7 +21,7 @@ from sqlalchemy import Connection, func, select
 
 from monitor.config import AlertRules
 from monitor.items import item_text
-from monitor.store import Store, insert_ignore
+from monitor.store import Store, in_chunks, insert_ignore
 from monitor.store.tables import alerts, feeds, figure_groups, figures, items, narrative_members, narratives
 from monitor.timeutil import Clock, as_utc, utcnow
 
@@ -121,14 +121,10 @@ def growth_bursts(members: Sequence[Member], min_items: int, hours: int) -> list
     return out
 
 
-def _chunks(ids: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
-    for i in range(0, len(ids), size):
-        yield list(ids[i:i + size])
-
 
 def _members_by_narrative(conn: Connection, ids: Sequence[str]) -> dict[str, list[Member]]:
     out: dict[str, list[Member]] = defaultdict(list)
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids):
         q = (select(narrative_members.c.narrative_id, items.c.id, items.c.published_at, items.c.lang, feeds.c.outlet)
              .join(items, items.c.id == narrative_members.c.item_id).join(feeds, feeds.c.id == items.c.feed_id)
              .where(narrative_members.c.narrative_id.in_(chunk))
@@ -208,14 +204,14 @@ def figure_candidates(conn: Connection, rules: AlertRules, now: datetime) -> lis
         (figure_groups.c.outlets >= rules.figure_min_outlets) | figure_groups.c.mutation_of.is_not(None))
         .order_by(figure_groups.c.id)).all()
     members: dict[int, list[Any]] = defaultdict(list)
-    for chunk in _chunks([g.id for g in rows]):
+    for chunk in in_chunks([g.id for g in rows]):
         for m in conn.execute(select(figures.c.group_id, figures.c.item_id, figures.c.raw)
                               .where(figures.c.group_id.in_(chunk)).order_by(figures.c.id)):
             members[m.group_id].append(m)
     story_of = _narrative_of(conn, {m.item_id for ms in members.values() for m in ms})
     siblings = {g.id: g for g in rows}
     missing = sorted({g.mutation_of for g in rows if g.mutation_of is not None} - set(siblings))
-    for chunk in _chunks(missing):
+    for chunk in in_chunks(missing):
         siblings.update({g.id: g for g in conn.execute(select(figure_groups).where(figure_groups.c.id.in_(chunk)))})
     out: list[Candidate] = []
     for g in rows:
@@ -264,7 +260,7 @@ def excerpt(text: str, start: int, end: int, width: int = 90) -> str:
 
 def _narrative_of(conn: Connection, item_ids: Iterable[int]) -> dict[int, str]:
     out: dict[int, str] = {}
-    for chunk in _chunks(sorted(set(item_ids))):
+    for chunk in in_chunks(sorted(set(item_ids))):
         out.update({r[0]: r[1] for r in conn.execute(
             select(narrative_members.c.item_id, narrative_members.c.narrative_id)
             .where(narrative_members.c.item_id.in_(chunk)))})
@@ -345,7 +341,7 @@ def _existing_levels(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple
         return {}
     subjects = sorted({s for _, s in keys})
     got: dict[tuple[str, str], int] = {}
-    for chunk in _chunks(subjects):
+    for chunk in in_chunks(subjects):
         for kind, subject, level in conn.execute(
                 select(alerts.c.kind, alerts.c.subject, func.max(alerts.c.level))
                 .where(alerts.c.subject.in_(chunk)).group_by(alerts.c.kind, alerts.c.subject)):

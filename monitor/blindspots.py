@@ -20,7 +20,7 @@ from monitor.config import BlindSpotSettings
 from monitor.copytype import feed_time_flags
 from monitor.store import Store
 from monitor.store.tables import feeds, fetch_log, items
-from monitor.timeutil import as_utc
+from monitor.timeutil import as_utc, iso_z
 
 
 @dataclass(slots=True)
@@ -38,13 +38,10 @@ class BlindSpots:
         return not (self.failing or self.silent or self.uncertain_language or self.too_short or self.misdated)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"since": _iso(self.since), "until": _iso(self.until), "failing": self.failing, "silent": self.silent,
+        return {"since": iso_z(self.since), "until": iso_z(self.until), "failing": self.failing, "silent": self.silent,
                 "uncertain_language": self.uncertain_language, "too_short": self.too_short,
                 "misdated": self.misdated}
 
-
-def _iso(value: datetime | None) -> str | None:
-    return as_utc(value).isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 def _failing_since(conn: Connection, feed_id: int, last_success: datetime | None) -> datetime | None:
@@ -72,12 +69,12 @@ def blind_spots(store: Store, settings: BlindSpotSettings, since: datetime, unti
             if not f.enabled:
                 out.failing.append({"feed": f.name, "outlet": f.outlet, "state": "disabled",
                                     "reason": f.disabled_reason or f.last_error or "disabled in configuration",
-                                    "since": _iso(_failing_since(conn, f.id, last_success) or f.last_fetched_at)})
+                                    "since": iso_z(_failing_since(conn, f.id, last_success) or f.last_fetched_at)})
             elif f.consecutive_failures or f.last_status == "error":
                 out.failing.append({"feed": f.name, "outlet": f.outlet, "state": "failing",
                                     "reason": f.last_error or f"HTTP {f.last_http_status}",
                                     "failures": f.consecutive_failures,
-                                    "since": _iso(_failing_since(conn, f.id, last_success) or f.last_fetched_at)})
+                                    "since": iso_z(_failing_since(conn, f.id, last_success) or f.last_fetched_at)})
         # One query for every enabled feed's item dates, not one per feed.
         times_of: dict[int, list[datetime]] = defaultdict(list)
         for feed_id, published in conn.execute(select(items.c.feed_id, items.c.published_at)
@@ -94,7 +91,7 @@ def blind_spots(store: Store, settings: BlindSpotSettings, since: datetime, unti
             limit = max(timedelta(hours=settings.min_silent_hours),
                         gap * settings.silent_factor if gap else timedelta(0))
             if last is not None and until - last > limit:
-                out.silent.append({"feed": f.name, "outlet": f.outlet, "last_new_item": _iso(last),
+                out.silent.append({"feed": f.name, "outlet": f.outlet, "last_new_item": iso_z(last),
                                    "silent_hours": round((until - last).total_seconds() / 3600, 1),
                                    "usual_gap_hours": round(gap.total_seconds() / 3600, 1) if gap else None})
         rows = conn.execute(
@@ -106,7 +103,7 @@ def blind_spots(store: Store, settings: BlindSpotSettings, since: datetime, unti
             .order_by(items.c.published_at, items.c.id)).all()
     for r in rows:
         base = {"item_id": r.id, "feed": r.name, "outlet": r.outlet, "title": r.title, "url": r.url,
-                "published": _iso(r.published_at)}
+                "published": iso_z(r.published_at)}
         if r.lang in (None, "und") or (r.lang_confidence is not None
                                        and r.lang_confidence < settings.min_lang_confidence):
             out.uncertain_language.append({**base, "lang": r.lang or "und", "confidence": r.lang_confidence})

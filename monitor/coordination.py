@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -20,7 +20,7 @@ from monitor.config import CoordinationSettings
 from monitor.copytype import item_times
 from monitor.store import Store
 from monitor.store.tables import feeds, items, matches, narrative_members
-from monitor.timeutil import Clock, as_utc, utcnow
+from monitor.timeutil import Clock, as_utc, iso_z, utcnow
 
 # Lexical matches only: a translation published within minutes is not "the same text".
 NEAR_IDENTICAL_METHODS = ("exact", "minhash", "containment")
@@ -95,9 +95,6 @@ def _declared(a: dict[str, Any], b: dict[str, Any], settings: CoordinationSettin
     return None
 
 
-def _iso(value: datetime) -> str:
-    return as_utc(value).isoformat().replace("+00:00", "Z")
-
 
 def coordination_network(store: Store, settings: CoordinationSettings, *, clock: Clock = utcnow) -> Network:
     """The coordination network of the last ``lookback_days``: every outlet pair that published
@@ -139,7 +136,7 @@ def coordination_network(store: Store, settings: CoordinationSettings, *, clock:
         pair.occasions.append(Occasion(
             narrative_id=first["narrative"] or second["narrative"] or f"pair:{older}-{newer}",
             title=first["title"] or "", items=(first_id, second_id),
-            times=(_iso(times[first_id]["trusted"]), _iso(times[second_id]["trusted"])),
+            times=(iso_z(times[first_id]["trusted"]), iso_z(times[second_id]["trusted"])),
             lag_minutes=round(lag.total_seconds() / 60, 1), declared=_declared(a, b, settings)))
     for pair in by_outlets.values():
         pair.occasions.sort(key=lambda o: (o.times[0], o.items))
@@ -149,7 +146,7 @@ def coordination_network(store: Store, settings: CoordinationSettings, *, clock:
         pair.flagged = pair.count >= settings.min_shared
     ordered = sorted(by_outlets.values(), key=lambda p: (not p.flagged, -p.count, p.outlets))
     return Network(ordered, _groups([p for p in ordered if p.flagged]),
-                   settings.model_dump(include={"window_minutes", "min_shared", "lookback_days"}), _iso(since))
+                   settings.model_dump(include={"window_minutes", "min_shared", "lookback_days"}), iso_z(since))
 
 
 def _groups(flagged: list[Pair]) -> list[dict[str, Any]]:

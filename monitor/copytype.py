@@ -20,7 +20,7 @@ from monitor.fingerprint import Fingerprinter, passages
 from monitor.store import Store
 from monitor.store.tables import copy_types as copy_types_table
 from monitor.store.tables import feeds, fetch_log, items, narrative_members
-from monitor.timeutil import Clock, as_utc, utcnow
+from monitor.timeutil import Clock, as_utc, iso_z, utcnow
 
 COPY_TYPES = ("verbatim", "edited", "partial", "translated", "rewritten")
 
@@ -218,7 +218,7 @@ def compute_copy_types(store: Store, narrative_ids: Sequence[str] | None = None,
         origin_features = _features(_side(origin), fp)  # read once, compared with every member
         for m in members:
             t = times[m.id]
-            timing = {"claimed": _iso(t["claimed"]), "fetched": _iso(t["fetched"]), "trusted": _iso(t["trusted"]),
+            timing = {"claimed": iso_z(t["claimed"]), "fetched": iso_z(t["fetched"]), "trusted": iso_z(t["trusted"]),
                       "time_flag": t["flag"]}
             if m.id == origin.id:
                 label, scores = "origin", timing
@@ -274,7 +274,4 @@ def copy_types(store: Store, narrative_id: str) -> list[dict[str, Any]]:
             "origin_item_id": r.origin_item_id, "scores": r.scores, "thresholds": r.thresholds} for r in rows]
     return sorted(out, key=lambda r: (r["copy_type"] != "origin", r["scores"].get("trusted") or "", r["item_id"]))
 
-
-def _iso(value: datetime) -> str:
-    return as_utc(value).isoformat().replace("+00:00", "Z")
 

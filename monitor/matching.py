@@ -24,19 +24,14 @@ from monitor.crosslingual import evidence, idf_weights, token_hash, weighted_cos
 from monitor.fingerprint import Fingerprinter, passages
 from monitor.lshindex import band_rows, lsh_candidates, lsh_candidates_many, placeholder, write_band_rows
 from monitor.normalize import strip_boilerplate
-from monitor.store import Store, insert_ignore
+from monitor.store import Store, in_chunks, insert_ignore
 from monitor.store.tables import evidence_tokens, fingerprints, items, matches
 from monitor.store.tables import passages as passages_table
 from monitor.timeutil import utcnow
 
 Signature = npt.NDArray[np.uint64]
 INDEX_TABLES = ("fingerprints", "lsh_bands", "passages", "evidence_tokens")
-_CHUNK = 500  # values per IN list: far inside SQLite's and PostgreSQL's parameter limits
 
-
-def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterable[list[Any]]:
-    for start in range(0, len(values), size):
-        yield list(values[start:start + size])
 
 
 def _placeholders(conn: Connection, n: int) -> str:
@@ -115,7 +110,7 @@ def write_index_rows(conn: Connection, rows: Mapping[str, list[dict[str, Any]]])
 def unindexed(conn: Connection, ids: Sequence[int]) -> set[int]:
     """Those of ``ids`` that have no fingerprint yet."""
     done: set[int] = set()
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in in_chunks(sorted(set(ids))):
         done.update(conn.execute(select(fingerprints.c.item_id).where(fingerprints.c.item_id.in_(chunk))).scalars())
     return set(ids) - done
 
@@ -128,7 +123,7 @@ def index_items(store: Store, settings: MatchingSettings, ids: Sequence[int],
     todo: list[tuple[int, str, str | None, str | None, str | None, str | None]] = []
     with store.read() as conn:
         pending = unindexed(conn, ids)
-        for chunk in _chunks(sorted(pending)):
+        for chunk in in_chunks(sorted(pending)):
             todo.extend((r[0], r[1] or "", r[2], r[3], r[4], r[5]) for r in conn.execute(
                 select(items.c.id, items.c.normalized_text, items.c.lang, items.c.title, items.c.summary,
                        items.c.content).where(items.c.id.in_(chunk), items.c.normalized_text.is_not(None))))
@@ -161,7 +156,7 @@ def containment_from(jaccard: float, size_a: int, size_b: int) -> float:
 def candidate_fingerprints(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[Signature, int]]:
     """Fingerprints (signature, shingle count) of candidate items: the verification read."""
     out: dict[int, tuple[Signature, int]] = {}
-    for chunk in _chunks(list(ids)):
+    for chunk in in_chunks(list(ids)):
         # driver SQL: building and compiling an expression per call costs more than the lookup
         rows = conn.exec_driver_sql("SELECT item_id, minhash, shingles FROM fingerprints "
                                     f"WHERE item_id IN ({_placeholders(conn, len(chunk))})", tuple(chunk))
@@ -221,7 +216,7 @@ class EvidenceStats:
         self._weights: dict[int, tuple[dict[int, float], float]] = {}  # item -> (weights, norm)
 
     def _rows(self, sql: str, values: Sequence[int]) -> Iterable[Any]:
-        for chunk in _chunks(values):
+        for chunk in in_chunks(values):
             # driver SQL: building and compiling an expression per call costs more than the lookup
             yield from self.conn.exec_driver_sql(sql.format(_placeholders(self.conn, len(chunk))), tuple(chunk))
 
@@ -333,18 +328,18 @@ def passage_candidates_many(conn: Connection, ids: Sequence[int],
     shared passage only when it is long enough to be a statement of its own.
     """
     mine: dict[int, dict[int, int]] = {}
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in in_chunks(sorted(set(ids))):
         for item_id, h, text in conn.execute(select(passages_table.c.item_id, passages_table.c.hash,
                                                     passages_table.c.text).where(passages_table.c.item_id.in_(chunk))):
             mine.setdefault(item_id, {})[h] = len(text.split())
     hashes = sorted({h for ps in mine.values() for h in ps})
     common: set[int] = set()
-    for chunk in _chunks(hashes):
+    for chunk in in_chunks(hashes):
         common.update(h for h, _ in conn.execute(
             select(passages_table.c.hash, func.count()).where(passages_table.c.hash.in_(chunk))
             .group_by(passages_table.c.hash).having(func.count() > settings.passage_max_items)))
     holders: dict[int, list[tuple[int, str]]] = {}
-    for chunk in _chunks([h for h in hashes if h not in common]):
+    for chunk in in_chunks([h for h in hashes if h not in common]):
         for other, h, text in conn.execute(select(passages_table.c.item_id, passages_table.c.hash,
                                                   passages_table.c.text).where(passages_table.c.hash.in_(chunk))):
             holders.setdefault(h, []).append((other, text))
@@ -363,7 +358,7 @@ def passage_candidates_many(conn: Connection, ids: Sequence[int],
 
 def _stored_evidence(conn: Connection, ids: Sequence[int]) -> dict[int, ItemEvidence]:
     out: dict[int, ItemEvidence] = {}
-    for chunk in _chunks(list(ids)):
+    for chunk in in_chunks(list(ids)):
         for item_id, lang, title, summary, content in conn.execute(
                 select(items.c.id, items.c.lang, items.c.title, items.c.summary, items.c.content)
                 .where(items.c.id.in_(chunk))):

@@ -8,15 +8,15 @@ statistics. Updating is deterministic and idempotent: matches already applied ch
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 
-from monitor.store import Store, insert_ignore
+from monitor.store import Store, in_chunks, insert_ignore
 from monitor.store.tables import feeds, items, matches, narrative_members, narratives
-from monitor.timeutil import Clock, as_utc, utcnow
+from monitor.timeutil import Clock, as_utc, iso_z, utcnow
 
 
 def narrative_id(feed_name: str, item_key: str) -> str:
@@ -24,15 +24,11 @@ def narrative_id(feed_name: str, item_key: str) -> str:
     return "N" + hashlib.sha1(f"{feed_name}\x00{item_key}".encode()).hexdigest()[:12]
 
 
-def _chunks(values: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
-    for start in range(0, len(values), size):
-        yield list(values[start:start + size])
-
 
 def _founding_keys(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[datetime, str, str]]:
     """(published, feed name, item key) of items: what orders founders and names narratives."""
     out: dict[int, tuple[datetime, str, str]] = {}
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in in_chunks(sorted(set(ids))):
         for item_id, published, feed_name, key in conn.execute(
                 select(items.c.id, items.c.published_at, feeds.c.name, items.c.item_key)
                 .join(feeds, feeds.c.id == items.c.feed_id).where(items.c.id.in_(chunk))):
@@ -42,7 +38,7 @@ def _founding_keys(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[date
 
 def _membership(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
     out: dict[int, str] = {}
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in in_chunks(sorted(set(ids))):
         out.update({r[0]: r[1] for r in conn.execute(
             select(narrative_members.c.item_id, narrative_members.c.narrative_id)
             .where(narrative_members.c.item_id.in_(chunk)))})
@@ -52,7 +48,7 @@ def _membership(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
 def refresh_stats(conn: Connection, narrative_ids: Sequence[str], now: datetime) -> None:
     """Recompute origin, first/last seen, size, outlets and languages of ``narrative_ids``."""
     members: dict[str, list[Any]] = {nid: [] for nid in narrative_ids}
-    for chunk in _chunks(sorted(members)):
+    for chunk in in_chunks(sorted(members)):
         for r in conn.execute(
                 select(narrative_members.c.narrative_id, items.c.id, items.c.published_at, items.c.lang,
                        feeds.c.outlet, items.c.title)
@@ -62,7 +58,7 @@ def refresh_stats(conn: Connection, narrative_ids: Sequence[str], now: datetime)
                 .order_by(narrative_members.c.narrative_id, items.c.published_at, items.c.id)):
             members[r.narrative_id].append(r)
     gone = [nid for nid, rows in members.items() if not rows]
-    for chunk in _chunks(gone):
+    for chunk in in_chunks(gone):
         conn.execute(delete(narratives).where(narratives.c.id.in_(chunk)))
     stats = [{
         "id": nid, "origin_item_id": rows[0].id, "title": rows[0].title or "", "first_seen": rows[0].published_at,
@@ -155,9 +151,6 @@ def update_narratives(store: Store, ids: Sequence[int] | None = None, *, clock: 
 # ----------------------------------------------------------------- reading narratives
 
 
-def _iso(value: datetime | None) -> str | None:
-    return as_utc(value).isoformat().replace("+00:00", "Z") if value is not None else None
-
 
 def growth_per_day(first_seen: datetime, last_seen: datetime, size: int) -> float:
     """Members gained per day since the origin (the whole span; at least one day)."""
@@ -183,7 +176,7 @@ def list_narratives(store: Store, *, limit: int = 50, min_size: int = 2,
         rows = conn.execute(q).all()
     return [{
         "id": r.id, "title": r.title, "size": r.size, "outlets": r.outlets, "languages": r.languages,
-        "first_seen": _iso(r.first_seen), "last_seen": _iso(r.last_seen),
+        "first_seen": iso_z(r.first_seen), "last_seen": iso_z(r.last_seen),
         "growth_per_day": growth_per_day(r.first_seen, r.last_seen, r.size),
         "origin": {"item_id": r.origin_item_id, "outlet": r.origin_outlet, "url": r.origin_url,
                    "lang": r.origin_lang},
@@ -206,7 +199,7 @@ def narrative_detail(store: Store, narrative_id: str) -> dict[str, Any] | None:
             .where(narrative_members.c.narrative_id == narrative_id)
             .order_by(items.c.published_at, items.c.id)).all()
     members = [{
-        "item_id": r.id, "published": _iso(r.published_at), "outlet": r.outlet, "lang": r.lang,
+        "item_id": r.id, "published": iso_z(r.published_at), "outlet": r.outlet, "lang": r.lang,
         "title": r.title, "url": r.url, "via_item_id": r.via_item_id, "method": r.method,
         "score": r.score, "evidence": r.evidence or {},
     } for r in rows]
@@ -217,7 +210,7 @@ def narrative_detail(store: Store, narrative_id: str) -> dict[str, Any] | None:
     origin = members[0] if members else None
     return {
         "id": head.id, "title": head.title, "size": head.size, "outlets": head.outlets,
-        "languages": head.languages, "first_seen": _iso(head.first_seen), "last_seen": _iso(head.last_seen),
+        "languages": head.languages, "first_seen": iso_z(head.first_seen), "last_seen": iso_z(head.last_seen),
         "growth_per_day": growth_per_day(head.first_seen, head.last_seen, head.size),
         "origin": origin, "outlet_names": sorted({m["outlet"] for m in members}),
         "language_codes": sorted({m["lang"] for m in members if m["lang"]}),

@@ -21,7 +21,7 @@ from monitor.errors import InputError
 from monitor.narratives import narrative_id, refresh_stats
 from monitor.store import Store, insert_ignore
 from monitor.store.tables import feeds, figures, items, matches, narrative_members, narratives, review_labels
-from monitor.timeutil import Clock, as_utc, utcnow
+from monitor.timeutil import Clock, as_utc, iso_z, utcnow
 
 KINDS = ("match", "membership", "figure", "language")
 VERDICTS = ("right", "wrong")
@@ -85,11 +85,8 @@ def add_label(store: Store, kind: str, subject: str, verdict: str, reviewer: str
                                "reviewer": reviewer.strip(), "note": note, "context": _context(conn, kind, subject),
                                "created_at": now}
         conn.execute(review_labels.insert(), [row])
-    return {**row, "created_at": _iso(now)}
+    return {**row, "created_at": iso_z(now)}
 
-
-def _iso(value: datetime) -> str:
-    return as_utc(value).isoformat().replace("+00:00", "Z")
 
 
 def labels_in_force(conn: Connection, kind: str | None = None) -> dict[tuple[str, str], Any]:

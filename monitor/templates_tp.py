@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from monitor.store import Store
 from monitor.store.tables import feeds, items
-from monitor.timeutil import as_utc
+from monitor.timeutil import iso_z
 
 NUM, NAME, DATE = "<num>", "<name>", "<date>"
 _SENTENCE_END = re.compile(r"(?<=[.!?؟۔।])\s+|\n+")
@@ -138,9 +138,6 @@ def find_templates(docs: Sequence[dict[str, Any]], settings: TemplateSettings = 
     return sorted(found, key=lambda t: (-len({u["outlet"] for u in t.uses}), -len(t.uses), t.template))
 
 
-def _iso(value: datetime) -> str:
-    return as_utc(value).isoformat().replace("+00:00", "Z")
-
 
 def store_templates(store: Store, since: datetime | None = None, until: datetime | None = None,
                     settings: TemplateSettings = TemplateSettings()) -> list[dict[str, Any]]:
@@ -154,6 +151,6 @@ def store_templates(store: Store, since: datetime | None = None, until: datetime
         q = q.where(items.c.published_at <= until)
     with store.read() as conn:
         rows = conn.execute(q.order_by(items.c.published_at, items.c.id)).all()
-    docs = [{"item_id": r.id, "outlet": r.outlet, "published": _iso(r.published_at),
+    docs = [{"item_id": r.id, "outlet": r.outlet, "published": iso_z(r.published_at),
              "text": "\n".join(p for p in (r.title, r.content or r.summary) if p)} for r in rows]
     return [t.as_dict() for t in find_templates(docs, settings)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import overload
 
 Clock = Callable[[], datetime]
 
@@ -21,3 +22,12 @@ def as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+@overload
+def iso_z(value: datetime) -> str: ...
+@overload
+def iso_z(value: None) -> None: ...
+def iso_z(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a "Z" suffix, as the JSON outputs write times (None stays None)."""
+    return as_utc(value).isoformat().replace("+00:00", "Z") if value is not None else None

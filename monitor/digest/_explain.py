@@ -20,6 +20,7 @@ from sqlalchemy import Connection, func, select
 
 from monitor.alerts import KIND_LABELS, SEVERITIES, excerpt, severity_rank
 from monitor.items import item_text
+from monitor.store import in_chunks
 from monitor.store.tables import copy_types, feeds, figure_groups, figures, items, narrative_members, narratives
 from monitor.timeutil import as_utc
 
@@ -79,7 +80,7 @@ class ItemInfo:
 def load_items(conn: Connection, ids: Iterable[int]) -> dict[int, ItemInfo]:
     wanted = sorted(set(ids))
     out: dict[int, ItemInfo] = {}
-    for chunk in (wanted[i:i + 500] for i in range(0, len(wanted), 500)):
+    for chunk in in_chunks(wanted):
         q = (select(items.c.id, items.c.title, items.c.summary, items.c.content, items.c.url, items.c.lang,
                     items.c.published_at, feeds.c.outlet, feeds.c.tags)
              .join(feeds, feeds.c.id == items.c.feed_id).where(items.c.id.in_(chunk)))

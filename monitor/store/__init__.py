@@ -3,6 +3,7 @@
 from monitor.store import tables
 from monitor.store.db import (
     create_store_engine,
+    in_chunks,
     insert_ignore,
     migrate,
     schema_is_current,
@@ -15,6 +16,7 @@ from monitor.store.store import Store, open_store
 __all__ = [
     "Store",
     "create_store_engine",
+    "in_chunks",
     "insert_ignore",
     "migrate",
     "open_store",

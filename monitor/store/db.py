@@ -141,6 +141,13 @@ def transaction(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
+def in_chunks(values: Sequence[_T], size: int = 500) -> Iterator[list[_T]]:
+    """``values`` in lists of at most ``size``: IN lists far inside SQLite's and PostgreSQL's
+    limits on bound parameters per statement."""
+    for start in range(0, len(values), size):
+        yield list(values[start:start + size])
+
+
 @contextmanager
 def scratch_schema(pg_url: str, prefix: str = "t") -> Iterator[str]:
     """A URL to a new, empty schema of a PostgreSQL database, dropped with its contents on exit:
