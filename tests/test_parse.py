@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from monitor.errors import FeedParseError
@@ -177,12 +177,19 @@ def test_equal_text_gives_equal_content_hashes_across_feeds() -> None:
     assert a.items[0].content_hash == b.items[0].content_hash
 
 
+# A tag, not any "<" and ">": "<\x00>" is the text "<>" once the NUL is removed, which no browser
+# reads as markup (hypothesis found that example; it stays below).
+TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=400))
+@example(b"<\x00>")
+@example(b"<b\x00>bold</b>")
 def test_arbitrary_bytes_either_parse_or_raise_a_feed_parse_error(data: bytes) -> None:
     try:
         feed = parse_feed(b"<rss><channel><item><title>" + data + b"</title></item></channel></rss>", {},
                           fetched_at=FETCHED)
     except FeedParseError:
         return
-    assert all("<" not in it.title or ">" not in it.title for it in feed.items)
+    assert not any(TAG.search(it.title) for it in feed.items), [it.title for it in feed.items]
