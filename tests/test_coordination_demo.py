@@ -210,7 +210,7 @@ def test_the_narratives_page_shows_coordination_templates_and_blind_spots(demo: 
 
     from monitor.ui.app import create_app
 
-    client = TestClient(create_app(lambda: demo.store))
+    client = TestClient(create_app(lambda: demo.store, clock=lambda: DEMO_NOW))  # the corpus' week
     page = client.get("/").text
     coordination = page.split('id="coordination"', 1)[1].split("<h2", 1)[0]
     assert all(outlet in coordination for outlet in _planted_outlets())

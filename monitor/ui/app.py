@@ -23,6 +23,7 @@ from monitor.digest import safe_link
 from monitor.errors import MonitorError
 from monitor.pipeline import open_configured_store
 from monitor.store import Store
+from monitor.timeutil import Clock, utcnow
 from monitor.ui.data import page_data
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -105,8 +106,9 @@ class ConfiguredStore:
 def create_app(store: Callable[[], Store], *, dependencies: Sequence[Depends] = (),
                airflow_base: str = "", title: str = "monitor — Narratives",
                reviewer: Callable[..., Awaitable[str]] | None = None,
-               review_dependencies: Sequence[Depends] = ()) -> FastAPI:
-    """The app; ``store`` is called on every request (see ``ConfiguredStore``). ``dependencies``
+               review_dependencies: Sequence[Depends] = (), clock: Clock = utcnow) -> FastAPI:
+    """The app; ``store`` is called on every request (see ``ConfiguredStore``), ``clock`` gives
+    "now" for the page's periods (coordination, templates, blind spots). ``dependencies``
     guard every route; ``POST /review`` exists only with a ``reviewer`` dependency (it returns the
     authenticated user's name) and is guarded by ``review_dependencies`` as well (a stronger
     permission than reading)."""
@@ -116,7 +118,7 @@ def create_app(store: Callable[[], Store], *, dependencies: Sequence[Depends] = 
 
     def gather() -> tuple[dict[str, Any] | None, str | None]:
         try:
-            return page_data(store()), None
+            return page_data(store(), clock=clock), None
         except (MonitorError, SQLAlchemyError) as e:
             return None, str(e).splitlines()[0]
 
