@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 
 from monitor.config import BlindSpotSettings
 from monitor.copytype import feed_time_flags
+from monitor.items import received_between
 from monitor.store import Store
 from monitor.store.tables import feeds, fetch_log, items
 from monitor.timeutil import as_utc, iso_z
@@ -98,7 +99,7 @@ def blind_spots(store: Store, settings: BlindSpotSettings, since: datetime, unti
             select(items.c.id, items.c.title, items.c.url, items.c.lang, items.c.lang_confidence,
                    items.c.normalized_text, items.c.published_at, feeds.c.name, feeds.c.outlet)
             .join(feeds, feeds.c.id == items.c.feed_id)
-            .where(items.c.published_at >= since, items.c.published_at <= until,
+            .where(received_between(since, until),
                    items.c.normalized_text.is_not(None), items.c.duplicate_of.is_(None))
             .order_by(items.c.published_at, items.c.id)).all()
     for r in rows:

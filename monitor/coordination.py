@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from monitor.config import CoordinationSettings
 from monitor.copytype import item_times
+from monitor.items import received_between
 from monitor.store import Store
 from monitor.store.tables import feeds, items, matches, narrative_members
 from monitor.timeutil import Clock, as_utc, iso_z, utcnow
@@ -97,7 +98,8 @@ def _declared(a: dict[str, Any], b: dict[str, Any], settings: CoordinationSettin
 
 
 def coordination_network(store: Store, settings: CoordinationSettings, *, clock: Clock = utcnow) -> Network:
-    """The coordination network of the last ``lookback_days``: every outlet pair that published
+    """The coordination network of the last ``lookback_days`` (items published or first fetched
+    in them; lags are measured between trusted publication times): every outlet pair that published
     near-identical text within ``window_minutes`` at least once, flagged from ``min_shared``
     shared narratives on, and the groups the flagged pairs connect."""
     since = as_utc(clock()) - timedelta(days=settings.lookback_days)
@@ -106,7 +108,7 @@ def coordination_network(store: Store, settings: CoordinationSettings, *, clock:
         pairs = conn.execute(
             select(matches.c.item_id, matches.c.other_id)
             .join(a_items, a_items.c.id == matches.c.item_id).join(b_items, b_items.c.id == matches.c.other_id)
-            .where(matches.c.method.in_(NEAR_IDENTICAL_METHODS), a_items.c.published_at >= since,
+            .where(matches.c.method.in_(NEAR_IDENTICAL_METHODS), received_between(since, None, a_items),
                    (matches.c.jaccard >= NEAR_IDENTICAL_JACCARD)
                    | (matches.c.containment >= NEAR_IDENTICAL_CONTAINMENT) | (matches.c.method == "exact"))
             .order_by(matches.c.other_id, matches.c.item_id)).all()

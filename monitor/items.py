@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, and_, or_, select
 
 from monitor.store.tables import feeds, items
 from monitor.timeutil import as_utc
@@ -17,6 +17,19 @@ def item_text(row: Mapping[str, Any]) -> str:
     (figure spans index this string)."""
     parts = [row.get("title") or "", row.get("summary") or "", row.get("content") or ""]
     return "\n\n".join(p for p in parts if p)
+
+
+def received_between(since: datetime | None, until: datetime | None = None, table: Any = items) -> ColumnElement[bool]:
+    """Items of the period ``since``..``until``: published in it, or first fetched in it. A digest
+    covers what arrived in its period, so a back-dated item (a feed added with its archive, a late
+    republication, the demo corpus) is reported when it is seen, not only when it claims to be from.
+    ``table``: ``items`` or an alias of it."""
+    def within(column: Any) -> ColumnElement[bool]:
+        bounds = [c for c in ((column >= since) if since is not None else None,
+                              (column <= until) if until is not None else None) if c is not None]
+        return and_(True, *bounds)
+
+    return or_(within(table.c.published_at), within(table.c.fetched_at))
 
 
 def item_rows(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from monitor.items import received_between
 from monitor.store import Store
 from monitor.store.tables import feeds, items
 from monitor.timeutil import iso_z
@@ -141,14 +142,12 @@ def find_templates(docs: Sequence[dict[str, Any]], settings: TemplateSettings = 
 
 def store_templates(store: Store, since: datetime | None = None, until: datetime | None = None,
                     settings: TemplateSettings = TemplateSettings()) -> list[dict[str, Any]]:
-    """Templates among the stored items published in ``since``..``until`` (original text: names
+    """Templates among the stored items published or first fetched in ``since``..``until`` (original text: names
     need their capitals), exact duplicates left out."""
     q = (select(items.c.id, items.c.title, items.c.summary, items.c.content, items.c.published_at, feeds.c.outlet)
          .join(feeds, feeds.c.id == items.c.feed_id).where(items.c.duplicate_of.is_(None)))
-    if since is not None:
-        q = q.where(items.c.published_at >= since)
-    if until is not None:
-        q = q.where(items.c.published_at <= until)
+    if since is not None or until is not None:
+        q = q.where(received_between(since, until))
     with store.read() as conn:
         rows = conn.execute(q.order_by(items.c.published_at, items.c.id)).all()
     docs = [{"item_id": r.id, "outlet": r.outlet, "published": iso_z(r.published_at),

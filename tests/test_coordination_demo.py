@@ -8,7 +8,7 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +169,25 @@ def test_the_planted_template_is_found_in_the_store_and_shown_in_the_digest(demo
     section = page.split('id="templates"', 1)[1].split("</td>", 1)[0]
     assert "Murmansk Oblast" in section and "Talking-point templates" in section
     assert "3 items from Al-Marsad, Tehran Dispatch, Vestnik Vostoka" in section
+
+
+def test_a_period_reports_the_templates_first_fetched_in_it_though_published_before_it(demo: Demo) -> None:
+    from monitor.templates_tp import store_templates
+
+    # the corpus claims 17-23 November; the cycle fetched it at DEMO_NOW
+    fetched_period = store_templates(demo.store, DEMO_NOW - timedelta(hours=1), DEMO_NOW + timedelta(hours=1))
+    assert any("Murmansk Oblast" in str(t["variants"]) for t in fetched_period)
+    assert store_templates(demo.store, DEMO_NOW + timedelta(days=1), DEMO_NOW + timedelta(days=8)) == []
+
+
+def test_the_coordination_window_counts_items_fetched_in_it(demo: Demo) -> None:
+    later = DEMO_NOW + timedelta(days=3)  # the corpus' publication dates are out of a 1-day lookback by then
+    network = coordination_network(demo.store, demo.settings.coordination.model_copy(update={"lookback_days": 4}),
+                                   clock=lambda: later)
+    assert [set(g["outlets"]) for g in network.as_dict()["groups"]] == [_planted_outlets()]
+    gone = coordination_network(demo.store, demo.settings.coordination.model_copy(update={"lookback_days": 2}),
+                                clock=lambda: later)
+    assert gone.as_dict()["groups"] == []
 
 
 def test_templates_command_prints_json(demo: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
