@@ -107,6 +107,14 @@ def test_arabic_decade_of_the_twentieth_century_is_one_figure() -> None:
     assert _values("عمل في ثمانينيات القرن العشرين في جامعة كارنيغي ميلون.") == [(1980.0, "year")]
 
 
+def test_arabic_dual_of_million_is_two_million() -> None:
+    assert _values("تعهدت بأنها لن تدخل السباق ما لم تجمع مليوني دولار.") == [(2_000_000.0, "count")]
+
+
+def test_arabic_definite_dual_of_thousand_names_the_year_2000_and_stays_unread() -> None:
+    assert _values("بدأت الشراكة في مطلع الألفين.") == []
+
+
 def test_urdu_age_in_words() -> None:
     text = "اکتالیس سالہ ویسٹ کا عرف کچھ عرصے سے یہ ہے۔"
     (fig,) = extract_figures(text)
@@ -163,6 +171,11 @@ def test_age_given_by_its_decade_in_words(text: str, age: float) -> None:
 
 def test_pashto_teen_before_percent_in_words() -> None:
     assert _values("په لندن کې دیارلس سلنه نوي کورونه د بهرنیانو لخوا اخېستل شوي.") == [(13.0, "count")]
+
+
+def test_pashto_unit_before_tens_in_words() -> None:
+    # Pashto puts the unit first: "یو دیرش" is thirty-one
+    assert _values("یو دیرش کلن وویل، دا نومرې موږ لپاره مهمې وې.") == [(31.0, "count")]
 
 
 def test_pashto_age_decade_in_words() -> None:

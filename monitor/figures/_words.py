@@ -215,6 +215,21 @@ def _table_regex(values: dict[str, int], endings: str) -> re.Pattern[str]:
 
 _CKB_NUMBER = _table_regex(_CKB_VALUES, "ەم|ەمین|ەکان|ەکانی|ەکاندا|ی")
 _PS_NUMBER = _table_regex(_PS_VALUES, "م|مه|مو|و")
+# Pashto 21-89 put the unit first, as German does: "یو دېرش" = 31, "دوه ویشت" = 22 (the twenties take
+# "ویشت", not "شل"); "نه" (also "not") and "نوي" (also "new") are left out
+_PS_COMPOUND_UNITS = {"یو": 1, "دوه": 2, "درې": 3, "دری": 3, "څلور": 4, "پنځه": 5, "شپږ": 6, "اوه": 7, "اته": 8,
+                      "نهه": 9}
+_PS_COMPOUND_TENS = {"ویشت": 20} | {w: v for w, v in _PS_VALUES.items() if v >= 30}
+_PS_COMPOUND = re.compile(
+    r"(?<![" + _AR_LETTER + r"])(?P<u>" + _alt(_PS_COMPOUND_UNITS) + r")\s?(?P<t>" + _alt(_PS_COMPOUND_TENS)
+    + r")(?:م|مه|مو|و)?(?![" + _AR_LETTER.replace("\u200c", "") + r"])")
+# Arabic duals of scale words are "two thousand", "two million" on their own ("مليوني دولار" = $2 million);
+# the definite "الألفين" is left out (it also names the year 2000), and so are "ألفا"/"مليونا" (also the
+# accusative singular: "خمسة عشر ألفا")
+_AR_DUAL_SCALES = {"ألف": 10**3, "الف": 10**3, "مليون": 10**6, "مليار": 10**9, "بليون": 10**9}
+_AR_DUAL = re.compile(
+    r"(?<![" + _AR_LETTER + r"\d])(?:[وف]?[بل]?)(?P<s>" + _alt(_AR_DUAL_SCALES) + r")(?:ان|ين|ي)(?!["
+    + _AR_LETTER + r"])")
 
 
 def _table_spans(text: str, rx: re.Pattern[str], values: dict[str, int]) -> Iterator[Span]:
@@ -245,6 +260,8 @@ def _score_spans(text: str) -> Iterator[Span]:
 
 def _arabic_spans(text: str) -> Iterator[Span]:
     yield from _score_spans(text)
+    for m in _AR_DUAL.finditer(text):
+        yield Span(m.start("s"), m.end(), float(2 * _AR_DUAL_SCALES[m.group("s")]), "count")
     urdu = _URDU_ONLY.search(text) is not None  # Urdu number words are names in Arabic ("باون")
     for m in _AR_NUMBER.finditer(text):
         if m.group("ur"):
@@ -268,6 +285,9 @@ def _arabic_spans(text: str) -> Iterator[Span]:
         yield from _table_spans(text, _CKB_NUMBER, _CKB_VALUES)
         return
     if _PASHTO_ONLY.search(text):
+        for m in _PS_COMPOUND.finditer(text):
+            value = _PS_COMPOUND_UNITS[m.group("u")] + _PS_COMPOUND_TENS[m.group("t")]
+            yield Span(m.start(), m.end(), float(value), "count")
         yield from _table_spans(text, _PS_NUMBER, _PS_VALUES)
         return
     for m in _FA_NUMBER.finditer(text):
