@@ -130,6 +130,14 @@ def test_english_ore_is_not_an_italian_time_cue() -> None:
     assert _values("Iron ore 15.50 a tonne was the lowest price this year.") == [(15.5, "count")]
 
 
+def test_a_zero_typed_for_the_letter_o_is_not_a_figure() -> None:
+    assert _values("Затем клетки должны быть 0ведены пациенту повторно, сообщили врачи.") == []
+
+
+def test_a_zero_glued_to_a_short_unit_is_still_a_figure() -> None:
+    assert _values("Le magasin vend des voitures 0km et une moto à 0h30.") == [(0.0, "count"), (0.5, "time")]
+
+
 def test_a_number_never_reads_into_a_time_after_it() -> None:
     figs = extract_figures("0 0٬0:00")
     assert all(a.end <= b.start for a, b in itertools.pairwise(figs))

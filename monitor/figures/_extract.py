@@ -91,6 +91,9 @@ _ADJ_SUFFIX = re.compile(r"(?:al|ic|ive|ous|ian|ish|ese|ern|ary|ful|ed)$")
 # letters only Turkish (and Azerbaijani) write among the languages the extractor reads
 _TURKISH_LETTERS = re.compile("[ğışĞİŞ]")
 _LEFT_GLUED = re.compile(r"[A-Za-zÀ-ɏЀ-ӿ](?:-)?$")
+# a zero glued to the start of a word is the letter O mistyped ("0ведены" for "введены"), not a figure:
+# no script writes a number of nothing glued to the word it counts
+_ZERO_FOR_O = re.compile(r"[a-zà-ÿа-яё]{3}")
 
 
 def _claim(spans: list[Span], size: int) -> tuple[list[Span], bytearray]:
@@ -162,6 +165,8 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
 
     # identifier-like: glued to letters on the left ("WW1", "MP3", "COVID-19") or long digit ids
     plain_digits = raw.isdigit()
+    if raw == "0" and _ZERO_FOR_O.match(text, end):
+        return None
     if _LEFT_GLUED.search(before) or (plain_digits and (len(raw) >= 7 or (len(raw) > 1 and raw[0] == "0"
                                                                               and raw.isascii()))):
         return Figure(float(value), raw, start, end, "identifier", None)
