@@ -16,7 +16,8 @@ from monitor.figures._words import roman_value, word_spans, zh_value
 # pieces of number words in every script the word rules read, with case traps ("İ", "ſ")
 _PIECES = ["十", "二", "万", "零", "点", "分", "半", "下午", "月", "年代", "百分之", "〇", "第", "几",
            "عشر", "ثلاثة", "و", "العشرين", "ينيات", "القرن", "چوبیس", "ے", "چهل", "مین", "ە", "ی",
-           "څلویښت", "ښ", "tres", "de la tarde", "às", "três", "İ", "ſ", "ieben", "Uhr abends",
+           "څلویښت", "ښ", "یو ", "دیرش", "مليوني", "ألفين", "tres", "de la tarde", "às", "três", "İ", "ſ",
+           "ieben", "Uhr abends",
            "quarantaine d'années", "in den Vierzigern", " ", "\u200c", "3", "12", ".", ",",
            "yüzde ", "п’ять", "п'ять", " відсотків"]
 
