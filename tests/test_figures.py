@@ -84,6 +84,130 @@ def test_a_range_keeps_both_ends_and_links_them() -> None:
     assert (first.value, first.range_end, second.value) == (1500.0, 2000.0, 2000.0)
 
 
+def _money(text: str, lang: str | None = None) -> list[tuple[float, str | None]]:
+    return [(f.value, f.unit) for f in extract_figures(text, lang) if f.kind == "money"]
+
+
+@pytest.mark.parametrize(("text", "lang", "value", "unit"), [
+    ("La start-up nantaise a levé 10 M€ auprès de fonds européens.", "fr", 10_000_000, "EUR"),
+    ("Le déficit de la Sécurité sociale atteindra 3,5 Md€ cette année.", "fr", 3_500_000_000, "EUR"),
+    ("L'État a injecté 2 Mds€ dans le nucléaire.", "fr", 2_000_000_000, "EUR"),
+    ("Le plan de relance pèse 4,2 Mds d'euros sur trois ans.", "fr", 4_200_000_000, "EUR"),
+    ("La dette du groupe dépasse 3 mds d'euros.", "fr", 3_000_000_000, "EUR"),
+    ("Le groupe a perdu 1,5 Md$ au troisième trimestre.", "fr", 1_500_000_000, "USD"),
+    ("La jeune pousse a bouclé un tour de table de 12 M$.", "fr", 12_000_000, "USD"),
+    ("Le cabinet facture 50 k€ par mission.", "fr", 50_000, "EUR"),
+    ("La empresa facturó 1.200 M€ el año pasado.", "es", 1_200_000_000, "EUR"),
+    ("El Gobierno destinará 2 mil M€ a la sanidad pública.", "es", 2_000_000_000, "EUR"),
+])
+def test_french_and_spanish_abbreviated_scales_before_a_currency(text: str, lang: str, value: int,
+                                                                  unit: str) -> None:
+    assert _money(text, lang) == [(float(value), unit)]
+
+
+def test_an_abbreviated_scale_without_a_currency_is_not_read() -> None:
+    # "M" alone is a size, a grade or an initial far more often than a million
+    assert [f.value for f in extract_figures("Il porte la taille 10 M depuis des années.", "fr")] == [10.0]
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("Il governo ha stanziato 10 mln di euro per la ricostruzione.", 10_000_000, "EUR"),
+    ("L'accordo vale 5 mld di dollari secondo fonti del ministero.", 5_000_000_000, "USD"),
+    ("Il debito pubblico supera i 2.700 mld di euro.", 2_700_000_000_000, "EUR"),
+])
+def test_italian_mln_and_mld_are_million_and_billion(text: str, value: int, unit: str) -> None:
+    assert _money(text, "it") == [(float(value), unit)]
+
+
+def test_italian_mln_without_a_currency_still_scales_a_count() -> None:
+    assert [f.value for f in extract_figures("La regione conta 4 mln di abitanti.", "it")] == [4_000_000.0]
+
+
+def test_european_portuguese_biliao_is_a_trillion() -> None:
+    # pt-PT keeps the long scale: "bilião" is 10^12 (10^9 is "mil milhões"); pt-BR "bilhão" is 10^9
+    assert _money("A dívida total do Estado chegou a 1,2 bilião de euros.", "pt") == [(1.2e12, "EUR")]
+    assert [f.value for f in extract_figures("O PIB mundial ronda os 100 biliões.", "pt")] == [1e14]
+
+
+def test_brazilian_bilhao_is_a_billion() -> None:
+    assert _money("O governo federal liberou R$ 1,2 bilhão para a saúde.", "pt") == [(1.2e9, "BRL")]
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("O governo anunciou R$ 2,5 milhões para a saúde.", 2_500_000, "BRL"),
+    ("A Petrobras lucrou R$ 2,5 bi no trimestre.", 2_500_000_000, "BRL"),
+    ("O rombo fiscal é de R$ 300 mi, diz o Tesouro.", 300_000_000, "BRL"),
+    ("O Brasil investiu 1,2 bilhão de reais em ferrovias.", 1_200_000_000, "BRL"),
+    ("The deal values the miner at C$3 billion.", 3_000_000_000, "CAD"),
+    ("Sales reached A$1.2bn last year.", 1_200_000_000, "AUD"),
+    ("Tickets for the final cost HK$500 each.", 500, "HKD"),
+    ("The regulator fined the chipmaker NT$2 million.", 2_000_000, "TWD"),
+    ("The fund raised US$40 million in its first round.", 40_000_000, "USD"),
+    ("The budget sets aside NZ$3 billion for rebuilding.", 3_000_000_000, "NZD"),
+    ("Revenue rose to Rs 500 crore in the quarter.", 5_000_000_000, "INR"),
+])
+def test_dollar_signs_after_letters_name_their_own_currency(text: str, value: int, unit: str) -> None:
+    assert _money(text) == [(float(value), unit)]
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("Сделка на 2 млн долл. была закрыта в пятницу.", 2_000_000, "USD"),
+    ("Бюджет города составит 3,5 млрд руб.", 3_500_000_000, "RUB"),
+    ("Збитки підприємства склали 5 млн грн.", 5_000_000, "UAH"),
+    ("Şirket 3 milyar liralık yatırım yaptı.", 3_000_000_000, "TRY"),
+    ("Şirkete 3 milyon TL ceza kesildi.", 3_000_000, "TRY"),
+    ("הממשלה אישרה תקציב של 3 מיליארד ש\"ח לתחבורה.", 3_000_000_000, "ILS"),
+    ("بلغت خسائر الشركة 5 ملايين جنيه مصري.", 5_000_000, "EGP"),
+    ("Der Staat zahlt 300 Tsd. Euro Entschädigung.", 300_000, "EUR"),
+    ("Le projet coûte 300 millions de dollars canadiens.", 300_000_000, "CAD"),
+])
+def test_currency_abbreviations_of_the_press_are_money(text: str, value: int, unit: str) -> None:
+    assert _money(text) == [(float(value), unit)]
+
+
+def test_persian_thousand_billion_is_one_scale() -> None:
+    assert _money("بودجه عمرانی ۳ هزار میلیارد تومان است.", "fa") == [(3e12, "IRT")]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Entre 3 et 4 millions de personnes ont manifesté samedi.", "fr"),
+    ("Zwischen 3 und 4 Millionen Menschen sind von der Dürre betroffen.", "de"),
+    ("Tra 3 e 4 milioni di persone hanno votato alle primarie.", "it"),
+    ("Between 3 and 4 million people were displaced by the floods.", "en"),
+    ("Entre 3 y 4 millones de personas viven bajo el umbral de pobreza.", "es"),
+    ("Entre 3 e 4 milhões de pessoas votaram no domingo.", "pt"),
+    ("От 3 до 4 млн человек покинули страну.", "ru"),
+    ("Some 3 to 4 million people were displaced by the floods.", "en"),
+    ("Some 3-4 million people were displaced by the floods.", "en"),
+    ("بين 3 و4 ملايين شخص نزحوا من منازلهم.", "ar"),
+    ("بين 3 و 4 ملايين شخص نزحوا من منازلهم.", "ar"),
+    ("Selde 3 ila 4 milyon kişi etkilendi.", "tr"),
+    ("בין 3 ל-4 מיליון איש השתתפו בהפגנות.", "he"),
+    ("约3到4万人参加了游行。", "zh"),
+])
+def test_a_range_shares_its_scale_word_with_the_first_number(text: str, lang: str) -> None:
+    first, second = extract_figures(text, lang)
+    scale = 10_000 if lang == "zh" else 1_000_000
+    assert (first.value, first.range_end, second.value) == (3.0 * scale, 4.0 * scale, 4.0 * scale)
+
+
+def test_a_range_names_what_the_second_number_counts_not_its_connector() -> None:
+    first, _ = extract_figures("Entre 3 et 4 millions de personnes ont manifesté.", "fr")
+    assert first.unit == "personnes"
+
+
+def test_a_currency_before_a_range_makes_both_ends_money() -> None:
+    first, second = extract_figures("The rebuild will cost $3-4 billion, officials said.")
+    assert [(f.value, f.kind, f.unit) for f in (first, second)] == [(3e9, "money", "USD"), (4e9, "money", "USD")]
+    assert first.range_end == 4e9
+
+
+def test_and_without_between_is_not_a_range() -> None:
+    # "3 and 4 million": without "between" the 3 may count something else
+    first, _ = extract_figures("He named 3 and 4 million viewers watched.")
+    assert (first.value, first.range_end) == (3.0, None)
+
+
 def test_years_dates_times_ordinals_and_identifiers_are_not_alertable() -> None:
     text = "On 3 May 2019 at 10:30, the 5th report (ref 0800 123 4567) said 2,000 people left."
     kinds = {f.kind for f in extract_figures(text)}
@@ -122,7 +246,8 @@ def test_text_without_numbers_yields_nothing(text: str) -> None:
 _ALPHABET = st.sampled_from([
     *"0123456789۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩०१२३ ,.'٬٫،:-–%$£€/h万亿年月日 \u00a0\u202f",
     "million", "Mrd.", "هزار", "میلیون", "ألف", "مساءً", "pm", "am", "Uhr", "more than ", "بیش از ",
-    "WW", "años ", "1980s", "tys", "लाख", "\n",
+    "WW", "años ", "1980s", "tys", "लाख", "\n", "M€", "Md", "R$", "mln", "bilião", "entre ", " et ", "و",
+    "between ", " and ", "ש\"ח", "هزار میلیارد", "Tsd.", "NT$",
 ])
 _TEXTS = st.one_of(st.text(max_size=80), st.lists(_ALPHABET, max_size=30).map("".join))
 

@@ -72,6 +72,10 @@ _SPACE = r"[ \u00a0\u202f\u2009\u200b-\u200f\u2066-\u2069\u061c]{0,4}"
 _SCALE = re.compile(_SPACE + r"(" + _alternation(lex.SCALES) + r")(?!" + _LETTER + r")", re.I)
 _CJK_SCALE = re.compile(r"\s?(?:多|余)?(" + "|".join(s for s, _ in lex.CJK_SCALES) + r")")
 _GLUED_SCALE = re.compile(r"(bn|tn|k|m|b)(?!" + _LETTER + r")", re.I)
+_ABBREVIATED_SCALE = re.compile(
+    _SPACE + r"(" + _alternation(lex.ABBREVIATED_SCALES) + r")(?=\s?(?:" + lex.ABBREVIATED_CURRENCY + r"))", re.I)
+_SPACED_SCALE_AFTER_CURRENCY = re.compile(
+    _SPACE + r"(" + _alternation(lex.SPACED_SCALES_AFTER_CURRENCY) + r")(?!" + _LETTER + r")", re.I)
 _CURRENCY_BEFORE = re.compile(r"(" + _alternation(lex.CURRENCY_BEFORE) + r")\s?$")
 _CURRENCY_AFTER = re.compile(
     r"\s?(?:(?:de|di|of|d['’])\s?)?(" + _alternation(lex.CURRENCY_AFTER) + r")(?!" + _LETTER + r")", re.I)
@@ -84,7 +88,10 @@ _QUAL_BEFORE = re.compile(
 _QUAL_AFTER = re.compile(r"\s?(" + _alternation(lex.QUALIFIERS_AFTER) + r")(?!" + _LETTER + r")", re.I)
 _ORDINAL = re.compile(lex.ORDINAL_SUFFIX + r"(?!" + _LETTER + r")", re.I)
 _YEAR_CUE = re.compile(lex.YEAR_CUES, re.I)
-_RANGE = re.compile(r"\s?(?:[–—-]|to|bis|à|a|al|до|تا|至)\s?(?=\d)", re.I)
+_RANGE = re.compile(r"\s?(?:[–—-]|to|bis|à|a|al|до|تا|至|到|ila|سے)\s?(?=\d|[$£€¥₹])", re.I)
+# "between 3 and 4 million": "and" makes a range only after "between" (else "3 and 4 million" may be two figures)
+_RANGE_CUE = re.compile(r"(?<!" + _LETTER + r")(?:between|entre|zwischen|tra|fra|между|між|بين|بین|בין)\s?$", re.I)
+_RANGE_AND = re.compile(r"\s?(?:(?:and|et|und|e|y|и|і)\s|[وו][-־]?\s?|ל[-־]?)", re.I)
 _UNIT_WORD = re.compile(r"\s?-?(" + _LETTER + r"+(?:[-'’]" + _LETTER + r"+)*)")
 _HAN_UNIT = re.compile(r"(?:[名个個位家头頭只条條项項座艘架台辆輛次]\s?)?([\u4e00-\u9fff]{1,2})")
 _ADJ_SUFFIX = re.compile(r"(?:al|ic|ive|ous|ian|ish|ese|ern|ary|ful|ed)$")
@@ -139,11 +146,11 @@ def _unit_after(text: str, pos: int) -> str | None:
     return " ".join(words) if words else None
 
 
-def _scale_value(found: str, lang: str | None) -> int:
+def _scale_value(found: str, lang: str | None, table: list[tuple[str, int]] = lex.SCALES) -> int:
     low = found.lower()
     if lang in _LONG_SCALE_LANGS and low.startswith("billion"):
         return 10**12
-    for pattern, mult in lex.SCALES:
+    for pattern, mult in table:
         if re.fullmatch(pattern, found, re.I):
             return mult
     return 1
@@ -179,21 +186,34 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
         qualifier = _lookup(lex.QUALIFIERS_BEFORE, m_q.group(1)) or None
     percent = _PERCENT_BEFORE.search(before) is not None
 
-    m_scale = _SCALE.match(text, pos, limit) or _CJK_SCALE.match(text, pos, limit)
+    m_abbr = _ABBREVIATED_SCALE.match(text, pos, limit)
+    m_scale = None if m_abbr else _SCALE.match(text, pos, limit) or _CJK_SCALE.match(text, pos, limit)
     if m_scale and lang == "tr" and m_scale.group(1).lower() == "mil":
         m_scale = None  # Turkish "130 mil" is 130 miles, not the Spanish and Portuguese thousand
-    if m_scale:
+    if m_abbr:  # "10 M€", "3,5 Md€": the currency after is read below
+        scale = _scale_value(m_abbr.group(1), lang, lex.ABBREVIATED_SCALES)
+        pos = m_abbr.end()
+    elif m_scale:
         found = m_scale.group(1)
         cjk = dict(lex.CJK_SCALES)
         scale = cjk[found] if found in cjk else _scale_value(found, lang)
         if "多" in m_scale.group(0) or "余" in m_scale.group(0):
             qualifier = qualifier or "over"
         pos = m_scale.end()
+        m_next = None if found in cjk else _SCALE.match(text, pos, limit)
+        next_scale = _scale_value(m_next.group(1), lang) if m_next else 1
+        if m_next and next_scale > scale:  # "۳ هزار میلیارد" is three thousand billion
+            scale *= next_scale
+            pos = m_next.end()
     elif currency:
         m_glued = _GLUED_SCALE.match(text, pos, limit)
+        m_spaced = None if m_glued else _SPACED_SCALE_AFTER_CURRENCY.match(text, pos, limit)
         if m_glued:
             scale = lex.GLUED_SCALES[m_glued.group(1).lower()]
             pos = m_glued.end()
+        elif m_spaced:  # "R$ 2,5 bi", "R$ 300 mi"
+            scale = _scale_value(m_spaced.group(1), lang, lex.SPACED_SCALES_AFTER_CURRENCY)
+            pos = m_spaced.end()
 
     if not percent:
         m_pct = _PERCENT_AFTER.match(text, pos, limit)
@@ -324,20 +344,29 @@ def _extract_tail(text: str, start: int, stop: int, lang: str | None, taken: byt
 
 
 def _link_ranges(text: str, figures: list[Figure]) -> list[Figure]:
-    """Mark "1,500–2,000" as a range on the first figure; share a trailing scale ("3-4 million")."""
+    """Mark "1,500–2,000" as a range on the first figure; share a trailing scale ("3-4 million",
+    "between 3 and 4 million") and a leading currency ("$3-4 billion")."""
     out = list(figures)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
-        if a.kind != b.kind and not (a.kind == "count" and b.kind in ("money", "percent")):
+        money_first = a.kind == "money" and b.kind == "count" and a.scale is None and b.scale is not None
+        if a.kind != b.kind and not (a.kind == "count" and b.kind in ("money", "percent")) and not money_first:
             continue
         m = _RANGE.match(text, a.end)
+        if m is None and _RANGE_CUE.search(text, max(0, a.start - 12), a.start):
+            m = _RANGE_AND.match(text, a.end)
         if m is None or m.end() != b.start:
             continue
         value = a.value
         if a.scale is None and b.scale is not None and a.value < 1000:
             value = a.value * b.scale
+        connector = m.group().strip(" -–—־").lower()
+        unit = b.unit if a.unit is None or a.unit == connector else a.unit
+        if money_first:  # "$3-4 billion": the second end is money too
+            out[i + 1] = b = Figure(b.value, b.raw, b.start, b.end, "money", a.unit, b.qualifier, b.scale)
+            unit = a.unit
         out[i] = Figure(value, a.raw, a.start, a.end, b.kind if a.kind == "count" else a.kind,
-                        a.unit or b.unit, a.qualifier, b.scale if value != a.value else a.scale, b.value)
+                        unit, a.qualifier, b.scale if value != a.value else a.scale, b.value)
     return out
 
 

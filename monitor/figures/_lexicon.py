@@ -15,16 +15,21 @@ SCALES: list[tuple[str, int]] = [
     # English
     (r"thousand", 10**3), (r"million", 10**6), (r"billion", 10**9), (r"trillion", 10**12),
     (r"bn", 10**9), (r"mn", 10**6),
+    # Indian English ("Rs 500 crore", "₹2 lakh")
+    (r"crores?", 10**7), (r"lakhs?", 10**5),
     # German
-    (r"tausend", 10**3), (r"millionen", 10**6), (r"mio\.?", 10**6), (r"milliarden?", 10**9),
-    (r"mrd\.?", 10**9), (r"billionen", 10**12),
+    (r"tausend", 10**3), (r"tsd\.", 10**3), (r"millionen", 10**6), (r"mio\.?", 10**6), (r"milliarden?", 10**9),
+    (r"mrd\.?", 10**9), (r"billionen", 10**12), (r"bio\.", 10**12),
     # French
     (r"mille", 10**3), (r"millions", 10**6), (r"milliards?", 10**9),
     # Spanish, Portuguese, Italian
     (r"millones", 10**6), (r"millón", 10**6), (r"billones", 10**12), (r"billón", 10**12),
-    (r"milh(?:ões|oes|ão|ao)", 10**6), (r"bilh(?:ões|oes|ão|ao)", 10**9),
+    (r"milh(?:ões|oes|ão|ao)", 10**6), (r"bilh(?:ões|oes|ão|ao)", 10**9), (r"trilh(?:ões|oes|ão|ao)", 10**12),
+    # European Portuguese keeps the long scale: "bilião" is 10^12 (its 10^9 is "mil milhões"), while
+    # Brazilian "bilhão" above is 10^9; the spellings differ, so no language code is needed
+    (r"bili(?:ões|oes|ão|ao)", 10**12),
     (r"mila", 10**3), (r"milioni", 10**6), (r"milione", 10**6), (r"miliardi", 10**9),
-    (r"miliardo", 10**9), (r"mil", 10**3),
+    (r"miliardo", 10**9), (r"mln", 10**6), (r"mld", 10**9), (r"mil", 10**3),
     # Russian, Ukrainian
     (r"тысяч[аиуе]?", 10**3), (r"тыс\.?", 10**3), (r"тисяч[аіу]?", 10**3), (r"тис\.?", 10**3),
     (r"миллион(?:ами|ах|ов|а|у|ом|ы)?", 10**6), (r"мільйон(?:ами|ах|ів|а|у|ом|и)?", 10**6),
@@ -120,7 +125,9 @@ QUALIFIERS_AFTER: list[tuple[str, str]] = [
 
 # Currency markers before the number (symbols and codes) -> ISO 4217 code.
 CURRENCY_BEFORE: list[tuple[str, str]] = [
-    (r"US\s?\$", "USD"), (r"A\$", "AUD"), (r"C\$", "CAD"), (r"HK\$", "HKD"), (r"\$", "USD"),
+    # a dollar sign after letters names another country's dollar, or the Brazilian real ("R$ 2,5 milhões")
+    (r"US\s?\$", "USD"), (r"AU?\$", "AUD"), (r"CA?\$", "CAD"), (r"HK\$", "HKD"), (r"NT\$", "TWD"),
+    (r"NZ\$", "NZD"), (r"S\$", "SGD"), (r"MX\$", "MXN"), (r"R\$", "BRL"), (r"\$", "USD"), (r"NIS", "ILS"),
     (r"£", "GBP"), (r"€", "EUR"), (r"¥", "CNY"), (r"₹", "INR"), (r"₽", "RUB"), (r"₺", "TRY"),
     (r"₪", "ILS"), (r"Rs\.?", "INR"),
     (r"USD", "USD"), (r"EUR", "EUR"), (r"GBP", "GBP"), (r"CHF", "CHF"), (r"RMB", "CNY"),
@@ -130,8 +137,10 @@ CURRENCY_BEFORE: list[tuple[str, str]] = [
 CURRENCY_AFTER: list[tuple[str, str]] = [
     (r"\$", "USD"), (r"€", "EUR"), (r"£", "GBP"), (r"₽", "RUB"), (r"₺", "TRY"), (r"₪", "ILS"),
     (r"USD", "USD"), (r"EUR", "EUR"), (r"GBP", "GBP"),
+    (r"dollars? canadiens?", "CAD"), (r"dollars? australiens?", "AUD"),
     (r"(?:US-)?dollars?", "USD"), (r"dólar(?:es)?", "USD"), (r"dollari", "USD"), (r"dolar\w*", "USD"),
-    (r"доллар(?:ов|а|ы)?", "USD"), (r"долар(?:ів|а|и)?", "USD"), (r"دولار\w?", "USD"), (r"دلار\w?", "USD"),
+    (r"доллар(?:ов|а|ы)?", "USD"), (r"долл\.?", "USD"), (r"долар(?:ів|а|и)?", "USD"),
+    (r"دولار\w?", "USD"), (r"دلار\w?", "USD"),
     (r"ډالر\w*", "USD"), (r"دۆلار\w?", "USD"), (r"ڈالر", "USD"), (r"डॉलर", "USD"), (r"דולר", "USD"),
     (r"美元", "USD"),
     (r"euros?", "EUR"), (r"евро", "EUR"), (r"євро", "EUR"), (r"یورو", "EUR"), (r"يورو", "EUR"),
@@ -139,9 +148,12 @@ CURRENCY_AFTER: list[tuple[str, str]] = [
     (r"pounds? sterling", "GBP"), (r"livres? sterling", "GBP"), (r"libras? esterlinas?", "GBP"),
     (r"sterline", "GBP"), (r"фунт(?:ов|а)? стерлингов", "GBP"), (r"britische pfund", "GBP"),
     (r"英镑", "GBP"), (r"جنيه إسترليني", "GBP"),
-    (r"рубл(?:ей|я|ь)", "RUB"), (r"(?:yuan|юаней|元|人民币)", "CNY"), (r"rupees?", "INR"),
-    (r"روپے", "PKR"), (r"रुपये", "INR"), (r"लीरा", "TRY"), (r"lira", "TRY"), (r"ریال", "IRR"),
-    (r"تومان", "IRT"), (r"شيكل", "ILS"), (r"שקל(?:ים)?", "ILS"),
+    (r"рубл(?:ей|я|ь)", "RUB"), (r"руб\.?", "RUB"), (r"reais", "BRL"), (r"TL", "TRY"),
+    (r"грн\.?", "UAH"), (r"гривень|гривен|гривні|гривни|гривня", "UAH"), (r"جنيه مصري", "EGP"),
+    (r"ريال سعودي", "SAR"),
+    (r"(?:yuan|юаней|元|人民币)", "CNY"), (r"rupees?", "INR"),
+    (r"روپے", "PKR"), (r"रुपये", "INR"), (r"लीरा", "TRY"), (r"lira(?:lık|ya|dan|yı|nın)?", "TRY"), (r"ریال", "IRR"),
+    (r"تومان", "IRT"), (r"شيكل", "ILS"), (r"שקל(?:ים)?", "ILS"), (r"ש[\"״]ח", "ILS"), (r"NIS", "ILS"),
 ]
 
 # Currency words that are also units of weight ("a 550 pound hog"): money only after a scale
@@ -149,6 +161,18 @@ CURRENCY_AFTER: list[tuple[str, str]] = [
 CURRENCY_AFTER_SCALED: list[tuple[str, str]] = [
     (r"pounds?", "GBP"), (r"pfund", "GBP"), (r"livres?", "GBP"), (r"libras?", "GBP"), (r"фунт(?:ов|а)?", "GBP"),
     (r"پوند", "GBP"), (r"جنيه", "GBP"), (r"پاؤنڈ", "GBP"), (r"पाउंड", "GBP"), (r"sterlin", "GBP"),
+]
+
+# Abbreviated scales of French, Spanish and Italian business news, read only right before a currency
+# ("10 M€", "3,5 Md€", "2 Mds d'euros", "50 k€", Spanish "2 mil M€" = 2,000 million): alone, "M" or "k"
+# is a size, a grade or a name far too often.
+ABBREVIATED_SCALES: list[tuple[str, int]] = [
+    (r"mil\s?M", 10**9), (r"Mds?|Mrds?", 10**9), (r"M", 10**6), (r"k", 10**3),
+]
+ABBREVIATED_CURRENCY = r"[€$£]|(?:d['’]\s?|de\s)(?:euros?|dollars?|dólares|livres|libras)"
+# Abbreviated scales after a currency sign before the number: Brazilian "R$ 2,5 bi", "R$ 300 mi", "€ 3 M"
+SPACED_SCALES_AFTER_CURRENCY: list[tuple[str, int]] = [
+    (r"tri", 10**12), (r"bi", 10**9), (r"mi", 10**6), (r"Mds?|Md", 10**9), (r"M", 10**6),
 ]
 
 # Percent: sign after the number, words after it, or markers before it (Turkish "%13", "yüzde 13").
