@@ -19,7 +19,8 @@ _PIECES = ["十", "二", "万", "零", "点", "分", "半", "下午", "月", "�
            "څلویښت", "ښ", "یو ", "دیرش", "مليوني", "ألفين", "tres", "de la tarde", "às", "três", "İ", "ſ",
            "ieben", "Uhr abends",
            "quarantaine d'années", "in den Vierzigern", " ", "\u200c", "3", "12", ".", ",",
-           "yüzde ", "п’ять", "п'ять", " відсотків"]
+           "yüzde ", "п’ять", "п'ять", " відсотків", "מאתיים", "אלפיים", "שלושת", " אלפים", " ו", "חמש מאות",
+           "בשנת ", "时", "傍晚"]
 
 
 def _values(text: str) -> list[tuple[float, str]]:
@@ -313,3 +314,38 @@ def test_hundred_per_cent_in_words_is_a_percent(text: str) -> None:
 
 def test_hundred_before_a_scale_word_is_not_read_as_one_hundred_million() -> None:
     assert 100_000_000.0 not in [v for v, _ in _values("Le projet coûte trois cent millions d'euros.")]
+
+
+@pytest.mark.parametrize(("text", "hour"), [
+    ("新闻发布会于下午3点30分开始。", 15.5),
+    ("列车于下午3时30分抵达北京西站。", 15.5),
+    ("凌晨2点15分，当地发生5.1级地震。", 2.25),
+    ("会议定于上午10点召开。", 10.0),
+    ("晚上8点，烟花表演准时开始。", 20.0),
+    ("傍晚6点，商场开始促销。", 18.0),
+    ("比赛于下午3点半开球。", 15.5),
+])
+def test_chinese_clock_time_with_digits_is_one_time(text: str, hour: float) -> None:
+    times = [(f.value, f.kind) for f in extract_figures(text, "zh") if f.kind in ("time", "count")]
+    assert times[0] == (hour, "time")
+    assert (30.0, "count") not in times and (15.0, "count") not in times
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("מאתיים איש הפגינו אמש מול הכנסת.", 200),
+    ("כמאתיים מפגינים נעצרו במהלך הלילה.", 200),
+    ("אלפיים איש השתתפו בעצרת בכיכר.", 2000),
+    ("שלוש מאות עובדים פוטרו מהמפעל.", 300),
+    ("שלושת אלפים איש נמלטו מהעיר.", 3000),
+    ("שלושת אלפים וחמש מאות חיילים גויסו.", 3500),
+])
+def test_hebrew_hundreds_and_thousands_in_words(text: str, value: int) -> None:
+    assert _values(text) == [(float(value), "count")]
+
+
+def test_hebrew_two_hundred_before_a_scale_word_is_scaled() -> None:
+    assert [f.value for f in extract_figures("הממשלה אישרה מאתיים מיליון שקל לתוכנית.")] == [200_000_000.0]
+
+
+def test_hebrew_year_two_thousand_in_words_is_a_year() -> None:
+    assert _values("בשנת אלפיים נפתח המוזיאון לקהל.") == [(2000.0, "year")]

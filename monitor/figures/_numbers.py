@@ -98,7 +98,7 @@ _TIME_WORDS = re.compile(
     + r"(?:(?:ساعت|kl\.)\s?)?(?:(?P<post>" + _AM_AFTER + "|" + _PM_AFTER + "|" + _CLOCK_AFTER
     + r")(?:ی|ي)?(?![^\W\d_]))?", re.I)  # a whole word ("۶ شبکه" is six networks), ezafe allowed
 _IS_PM = re.compile(_PM_AFTER + "|" + _PM_BEFORE, re.I)
-_TIME_ZH = re.compile(r"(上午|下午|晚上|凌晨|早上|中午)?\s*(\d{1,2})\s*[点點時时](?:\s*(\d{1,2})\s*分)?")
+_TIME_ZH = re.compile(r"(上午|下午|晚上|凌晨|早上|中午|傍晚)?\s*(\d{1,2})\s*[点點時时](?:\s*(\d{1,2})\s*分|(半))?")
 _YEAR_RANGE = re.compile(_D + r"(\d{2})(\d{2})\s?[-–]\s?(\d{2})(?![\d.,]?\d)")
 # right-to-left texts often store "1950-53" as "53-1950"
 _YEAR_RANGE_RTL = re.compile(_D + r"(\d{2})\s?[-–]\s?(\d{2})(\d{2})(?![\d.,]?\d)")
@@ -192,6 +192,14 @@ def composite_spans(text: str) -> Iterator[Span]:
         yield Span(m.start(day_group), m.end(day_group), float(_num(m.group(day_group))), "date")
         yield Span(m.start(month_group), m.end(month_group), 0.0, "skip")
         yield Span(m.start(4), m.end(4), float(year), "year")
+    # before the digit times with a part of the day: "下午3点30分" is 15:30 as one span, not 15 and a count of 30
+    for m in _TIME_ZH.finditer(text):
+        h, mins = _num(m.group(2)), _num(m.group(3)) if m.group(3) else 30 if m.group(4) else 0
+        if m.group(1) in ("下午", "晚上", "傍晚") and h < 12:
+            h += 12
+        v = _hours(h, mins, None)
+        if v is not None and (m.group(1) or m.group(3) or m.group(4)):
+            yield Span(m.start(2), m.end(), v, "time")
     for m in _TIME_WORDS.finditer(text):
         pre, post = m.group("pre"), m.group("post")
         if not (pre or post):
@@ -235,13 +243,6 @@ def composite_spans(text: str) -> Iterator[Span]:
         yield Span(m.start(), m.end(), float(2000 + _num(m.group(1))), "year")
     for m in _GAME_CLOCK_ZH.finditer(text):  # "3分35秒" reads like the "3:35" of a match clock
         yield Span(m.start(), m.end(), round(_num(m.group(1)) + _num(m.group(2)) / 60, 6), "time")
-    for m in _TIME_ZH.finditer(text):
-        h, mins = _num(m.group(2)), _num(m.group(3)) if m.group(3) else 0
-        if m.group(1) in ("下午", "晚上") and h < 12:
-            h += 12
-        v = _hours(h, mins, None)
-        if v is not None and (m.group(1) or m.group(3)):
-            yield Span(m.start(2), m.end(), v, "time")
     for m in _DATE_ZH.finditer(text):
         if m.group(1):
             yield Span(m.start(1), m.end(1), float(_num(m.group(1))), "year")

@@ -425,7 +425,8 @@ def _small_word_table() -> dict[str, int]:
 # may be the tail of a larger number ("trois cent millions")
 _HUNDRED_WORDS = frozenset(["hundred", "cent", "cien", "cento", "cem", "hundert", "сто", "yüz", "صد", "مائة",
                             "مئة", "سو", "सौ", "מאה", "سل", "سەد"])
-_SMALL_WORD_VALUES = _small_word_table() | TENS_WORD_VALUES | dict.fromkeys(_HUNDRED_WORDS, 100)
+_SMALL_WORD_VALUES = (_small_word_table() | TENS_WORD_VALUES | dict.fromkeys(_HUNDRED_WORDS, 100)
+                      | {c + "מאתיים": 200 for c in ("", "ב", "ו", "ל", "מ", "ש", "כ", "וב")})
 _SCALED_PREFIXES = word_prefixes(_SMALL_WORD_VALUES)
 _TURKISH_SMALL = frozenset([*_SMALL_WORD_LISTS[8].split(), "yirmi", "otuz", "kırk", "elli", "altmış", "yetmiş",
                             "seksen", "doksan"])
@@ -483,7 +484,28 @@ _HE_NUMBER = re.compile(
     r"|(?P<tens>" + _alt(_HE_TENS) + r")(?:\sו-?(?P<unit>" + _alt(_HE_UNITS) + r"))?)(?![\u05d0-\u05ea])")
 
 
+# Hebrew hundreds and thousands are words of their own or two-word construct forms: "מאתיים" (200),
+# "שלוש מאות" (300), "אלפיים" (2000), "שלושת אלפים" (3000); a thousands part may take hundreds after "ו"
+# ("שלושת אלפים וחמש מאות" = 3500). None is small enough to be spelled out on both sides of a translation.
+_HE_HUNDREDS = {"מאתיים": 200} | {f"{w} מאות": 100 * (i + 3) for i, w in enumerate(
+    ["שלוש", "ארבע", "חמש", "שש", "שבע", "שמונה", "תשע"])}
+_HE_THOUSANDS = {"אלפיים": 2000} | {f"{w} אלפים": 1000 * (i + 3) for i, w in enumerate(
+    ["שלושת", "ארבעת", "חמשת", "ששת", "שבעת", "שמונת", "תשעת", "עשרת"])}
+_HE_BIG = re.compile(
+    r"(?<![\u05d0-\u05ea])ו?[שהבלמכ]?(?:(?P<th>" + _alt(_HE_THOUSANDS) + r")(?:\sו(?P<h1>" + _alt(_HE_HUNDREDS)
+    + r"))?|(?P<h2>" + _alt(_HE_HUNDREDS) + r"))(?![\u05d0-\u05ea])")
+# "בשנת אלפיים" is the year 2000, "שנות האלפיים" the decade of the 2000s
+_HE_YEAR_BEFORE = re.compile(r"שנ(?:ת|ות)\s$")
+
+
 def _hebrew_spans(text: str) -> Iterator[Span]:
+    for m in _HE_BIG.finditer(text):
+        start = m.start("th") if m.group("th") else m.start("h2")
+        value = _HE_THOUSANDS[m.group("th")] if m.group("th") else 0
+        hundreds = m.group("h1") or m.group("h2")
+        value += _HE_HUNDREDS[hundreds] if hundreds else 0
+        year = value == 2000 and _HE_YEAR_BEFORE.search(text, max(0, m.start() - 5), m.start()) is not None
+        yield Span(start, m.end(), float(value), "year" if year else "count")
     for m in _HE_NUMBER.finditer(text):
         if m.group("teen"):
             value = 10 + _HE_UNITS[m.group("teen")]
