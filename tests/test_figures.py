@@ -159,10 +159,17 @@ def test_dollar_signs_after_letters_name_their_own_currency(text: str, value: in
     ("הממשלה אישרה תקציב של 3 מיליארד ש\"ח לתחבורה.", 3_000_000_000, "ILS"),
     ("بلغت خسائر الشركة 5 ملايين جنيه مصري.", 5_000_000, "EGP"),
     ("Der Staat zahlt 300 Tsd. Euro Entschädigung.", 300_000, "EUR"),
+    ("Die Staatsschulden steigen auf 2,5 Bio. Euro.", 2_500_000_000_000, "EUR"),
+    ("El Ayuntamiento invertirá 3 mill. de euros en el metro.", 3_000_000, "EUR"),
     ("Le projet coûte 300 millions de dollars canadiens.", 300_000_000, "CAD"),
 ])
 def test_currency_abbreviations_of_the_press_are_money(text: str, value: int, unit: str) -> None:
     assert _money(text) == [(float(value), unit)]
+
+
+def test_german_bio_without_a_currency_is_not_a_trillion() -> None:
+    # "Bio." is also the organic label: "100 Bio. Höfe" are a hundred farms
+    assert [f.value for f in extract_figures("In der Region gibt es 100 Bio. Höfe.", "de")] == [100.0]
 
 
 def test_persian_thousand_billion_is_one_scale() -> None:

@@ -349,3 +349,7 @@ def test_hebrew_two_hundred_before_a_scale_word_is_scaled() -> None:
 
 def test_hebrew_year_two_thousand_in_words_is_a_year() -> None:
     assert _values("בשנת אלפיים נפתח המוזיאון לקהל.") == [(2000.0, "year")]
+
+
+def test_chinese_end_of_an_afternoon_span_of_hours_is_afternoon_too() -> None:
+    assert _values("下午3点到5点，市政府召开新闻发布会。") == [(15.0, "time"), (17.0, "time")]

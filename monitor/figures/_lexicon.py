@@ -19,11 +19,11 @@ SCALES: list[tuple[str, int]] = [
     (r"crores?", 10**7), (r"lakhs?", 10**5),
     # German
     (r"tausend", 10**3), (r"tsd\.", 10**3), (r"millionen", 10**6), (r"mio\.?", 10**6), (r"milliarden?", 10**9),
-    (r"mrd\.?", 10**9), (r"billionen", 10**12), (r"bio\.", 10**12),
+    (r"mrd\.?", 10**9), (r"billionen", 10**12),
     # French
     (r"mille", 10**3), (r"millions", 10**6), (r"milliards?", 10**9),
     # Spanish, Portuguese, Italian
-    (r"millones", 10**6), (r"millón", 10**6), (r"billones", 10**12), (r"billón", 10**12),
+    (r"millones", 10**6), (r"millón", 10**6), (r"mill\.", 10**6), (r"billones", 10**12), (r"billón", 10**12),
     (r"milh(?:ões|oes|ão|ao)", 10**6), (r"bilh(?:ões|oes|ão|ao)", 10**9), (r"trilh(?:ões|oes|ão|ao)", 10**12),
     # European Portuguese keeps the long scale: "bilião" is 10^12 (its 10^9 is "mil milhões"), while
     # Brazilian "bilhão" above is 10^9; the spellings differ, so no language code is needed
@@ -167,9 +167,10 @@ CURRENCY_AFTER_SCALED: list[tuple[str, str]] = [
 # ("10 M€", "3,5 Md€", "2 Mds d'euros", "50 k€", Spanish "2 mil M€" = 2,000 million): alone, "M" or "k"
 # is a size, a grade or a name far too often.
 ABBREVIATED_SCALES: list[tuple[str, int]] = [
-    (r"mil\s?M", 10**9), (r"Mds?|Mrds?", 10**9), (r"M", 10**6), (r"k", 10**3),
+    (r"mil\s?M", 10**9), (r"Mds?|Mrds?", 10**9), (r"M", 10**6), (r"k", 10**3), (r"Bio\.", 10**12),
 ]
-ABBREVIATED_CURRENCY = r"[€$£]|(?:d['’]\s?|de\s)(?:euros?|dollars?|dólares|livres|libras)"
+# German "2,5 Bio. Euro" (Billionen) too: "Bio." alone may be the organic label
+ABBREVIATED_CURRENCY = r"[€$£]|(?:d['’]\s?|de\s)(?:euros?|dollars?|dólares|livres|libras)|(?:Euro|Dollar|US-Dollar)\b"
 # Abbreviated scales after a currency sign before the number: Brazilian "R$ 2,5 bi", "R$ 300 mi", "€ 3 M"
 SPACED_SCALES_AFTER_CURRENCY: list[tuple[str, int]] = [
     (r"tri", 10**12), (r"bi", 10**9), (r"mi", 10**6), (r"Mds?|Md", 10**9), (r"M", 10**6),

@@ -98,6 +98,7 @@ _TIME_WORDS = re.compile(
     + r"(?:(?:ساعت|kl\.)\s?)?(?:(?P<post>" + _AM_AFTER + "|" + _PM_AFTER + "|" + _CLOCK_AFTER
     + r")(?:ی|ي)?(?![^\W\d_]))?", re.I)  # a whole word ("۶ شبکه" is six networks), ezafe allowed
 _IS_PM = re.compile(_PM_AFTER + "|" + _PM_BEFORE, re.I)
+_ZH_TO = frozenset(["到", "至", "-", "–", "~", "～"])
 _TIME_ZH = re.compile(r"(上午|下午|晚上|凌晨|早上|中午|傍晚)?\s*(\d{1,2})\s*[点點時时](?:\s*(\d{1,2})\s*分|(半))?")
 _YEAR_RANGE = re.compile(_D + r"(\d{2})(\d{2})\s?[-–]\s?(\d{2})(?![\d.,]?\d)")
 # right-to-left texts often store "1950-53" as "53-1950"
@@ -193,13 +194,18 @@ def composite_spans(text: str) -> Iterator[Span]:
         yield Span(m.start(month_group), m.end(month_group), 0.0, "skip")
         yield Span(m.start(4), m.end(4), float(year), "year")
     # before the digit times with a part of the day: "下午3点30分" is 15:30 as one span, not 15 and a count of 30
+    # the end of a span of hours keeps the start's part of the day: "下午3点到5点" is 15:00 to 17:00
+    prev_end, prev_pm = -1, False
     for m in _TIME_ZH.finditer(text):
         h, mins = _num(m.group(2)), _num(m.group(3)) if m.group(3) else 30 if m.group(4) else 0
-        if m.group(1) in ("下午", "晚上", "傍晚") and h < 12:
+        range_end = not m.group(1) and prev_end >= 0 and text[prev_end:m.start(2)].strip() in _ZH_TO
+        pm = m.group(1) in ("下午", "晚上", "傍晚") or (range_end and prev_pm)
+        if pm and h < 12:
             h += 12
         v = _hours(h, mins, None)
-        if v is not None and (m.group(1) or m.group(3) or m.group(4)):
+        if v is not None and (m.group(1) or m.group(3) or m.group(4) or range_end):
             yield Span(m.start(2), m.end(), v, "time")
+            prev_end, prev_pm = m.end(), pm
     for m in _TIME_WORDS.finditer(text):
         pre, post = m.group("pre"), m.group("post")
         if not (pre or post):
