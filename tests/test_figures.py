@@ -191,6 +191,9 @@ def test_persian_thousand_billion_is_one_scale() -> None:
     ("Selde 3 ila 4 milyon kişi etkilendi.", "tr"),
     ("בין 3 ל-4 מיליון איש השתתפו בהפגנות.", "he"),
     ("约3到4万人参加了游行。", "zh"),
+    ("Some 3 or 4 million people were displaced by the floods.", "en"),
+    ("من 3 إلى 4 ملايين شخص نزحوا من منازلهم.", "ar"),
+    ("3 עד 4 מיליון איש השתתפו בהפגנות.", "he"),
 ])
 def test_a_range_shares_its_scale_word_with_the_first_number(text: str, lang: str) -> None:
     first, second = extract_figures(text, lang)
@@ -207,6 +210,11 @@ def test_a_currency_before_a_range_makes_both_ends_money() -> None:
     first, second = extract_figures("The rebuild will cost $3-4 billion, officials said.")
     assert [(f.value, f.kind, f.unit) for f in (first, second)] == [(3e9, "money", "USD"), (4e9, "money", "USD")]
     assert first.range_end == 4e9
+
+
+def test_the_first_day_of_a_range_of_dates_is_a_date() -> None:
+    first, second = extract_figures("El festival se celebra del 3 al 4 de mayo en Sevilla.", "es")
+    assert [(f.value, f.kind) for f in (first, second)] == [(3.0, "date"), (4.0, "date")]
 
 
 def test_and_without_between_is_not_a_range() -> None:

@@ -353,3 +353,16 @@ def test_hebrew_year_two_thousand_in_words_is_a_year() -> None:
 
 def test_chinese_end_of_an_afternoon_span_of_hours_is_afternoon_too() -> None:
     assert _values("下午3点到5点，市政府召开新闻发布会。") == [(15.0, "time"), (17.0, "time")]
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("Between two and three million people fled the fighting.", 2e6, 3e6),
+    ("Deux ou trois millions de personnes ont manifesté.", 2e6, 3e6),
+    ("Entre dos y tres millones de personas viven en la capital.", 2e6, 3e6),
+    ("Zwei bis drei Millionen Menschen sind betroffen.", 2e6, 3e6),
+    ("От двух до трех миллионов человек покинули страну.", 2e6, 3e6),
+    ("بين ثلاثة وأربعة ملايين شخص نزحوا.", 3e6, 4e6),
+    ("בין שלושה לארבעה מיליון איש השתתפו.", 3e6, 4e6),
+])
+def test_a_range_of_number_words_shares_the_scale_word(text: str, low: float, high: float) -> None:
+    assert [f.value for f in extract_figures(text)] == [low, high]

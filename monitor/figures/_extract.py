@@ -88,7 +88,9 @@ _QUAL_BEFORE = re.compile(
 _QUAL_AFTER = re.compile(r"\s?(" + _alternation(lex.QUALIFIERS_AFTER) + r")(?!" + _LETTER + r")", re.I)
 _ORDINAL = re.compile(lex.ORDINAL_SUFFIX + r"(?!" + _LETTER + r")", re.I)
 _YEAR_CUE = re.compile(lex.YEAR_CUES, re.I)
-_RANGE = re.compile(r"\s?(?:[–—-]|to|bis|à|a|al|до|تا|至|到|ila|سے)\s?(?=\d|[$£€¥₹])", re.I)
+# the second number may be digits, a currency sign or a number word ("two or three million")
+_RANGE = re.compile(r"\s?(?:[–—-]|(?:to|bis|à|a|al|до|تا|至|到|ila|سے|إلى|الى|עד|or|ou|o|oder|или|یا|أو|או)(?!"
+                    + _LETTER + r"))\s?(?=\d|[$£€¥₹]|" + _LETTER + ")", re.I)
 # "between 3 and 4 million": "and" makes a range only after "between" (else "3 and 4 million" may be two figures)
 _RANGE_CUE = re.compile(r"(?<!" + _LETTER + r")(?:between|entre|zwischen|tra|fra|между|між|بين|بین|בין)\s?$", re.I)
 _RANGE_AND = re.compile(r"\s?(?:(?:and|et|und|e|y|и|і)\s|[وו][-־]?\s?|ל[-־]?)", re.I)
@@ -350,7 +352,7 @@ def _link_ranges(text: str, figures: list[Figure]) -> list[Figure]:
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
         money_first = a.kind == "money" and b.kind == "count" and a.scale is None and b.scale is not None
-        if a.kind != b.kind and not (a.kind == "count" and b.kind in ("money", "percent")) and not money_first:
+        if a.kind != b.kind and not (a.kind == "count" and b.kind in ("money", "percent", "date")) and not money_first:
             continue
         m = _RANGE.match(text, a.end)
         if m is None and _RANGE_CUE.search(text, max(0, a.start - 12), a.start):

@@ -431,8 +431,13 @@ _SCALED_PREFIXES = word_prefixes(_SMALL_WORD_VALUES)
 _TURKISH_SMALL = frozenset([*_SMALL_WORD_LISTS[8].split(), "yirmi", "otuz", "kırk", "elli", "altmış", "yetmiş",
                             "seksen", "doksan"])
 _WORD_BOUNDARY = r"[^\W\d_]|[\u0900-\u0903\u093a-\u094f\u064b-\u065f\u200c]"
+# "two to three million", "deux ou trois millions", "بين ثلاثة وأربعة ملايين": the first number shares the scale
+_WORD_RANGE_LINK = (r"(?:\s(?:to|and|or|et|à|ou|und|bis|oder|e|a|o|y|и|или|до|ila|veya|ve|تا|یا|أو|او|עד|או|से|या"
+                    r"|سے)\s|\s?[-–]\s?|\sو\s?|\s(?=[לו]))")
+_SMALL_WORD_RX = _alt(_SMALL_WORD_VALUES).replace("'", "['’ʼ]")
 _SCALED_WORD = re.compile(
-    r"(?<!" + _WORD_BOUNDARY + r")(?P<n>" + _alt(_SMALL_WORD_VALUES).replace("'", "['’ʼ]") + r")"
+    r"(?<!" + _WORD_BOUNDARY + r")(?:(?P<n0>" + _SMALL_WORD_RX + r")" + _WORD_RANGE_LINK + r")?"
+    r"(?P<n>" + _SMALL_WORD_RX + r")"
     r"(?:\s(?:autres|weitere))?\s(?:(?P<scale>" + "|".join(f"(?:{p})" for p, _ in lex.SCALES) + r")"
     r"|(?P<pct>" + lex.PERCENT_AFTER + r"))(?!" + _WORD_BOUNDARY + r")", re.I)
 # Turkish and Kurdish write the percent before the number: "yüzde üç" (with case endings: "yüzde üçü"),
@@ -448,15 +453,20 @@ def _scaled_word_spans(text: str, candidates: list[tuple[int, str]]) -> Iterator
             yield Span(m.start(), m.end(), float(word_value(_SMALL_WORD_VALUES, m.group("n"))), "percent")
     for m in match_at_words(_SCALED_WORD, _SCALED_PREFIXES, text, candidates):
         number = word_value(_SMALL_WORD_VALUES, m.group("n"))
+        first = word_value(_SMALL_WORD_VALUES, m.group("n0")) if m.group("n0") else None
         if m.group("pct"):  # "three per cent", "سه درصد", "трех процентов": a percent word leaves no doubt
-            yield Span(m.start(), m.end(), float(number), "percent")
+            if first is not None:
+                yield Span(m.start("n0"), m.end("n0"), float(first), "percent")
+            yield Span(m.start("n"), m.end(), float(number), "percent")
             continue
         if m.group("n").lower() in _HUNDRED_WORDS:
             continue
         if m.group("scale").lower() == "mil" and m.group("n").lower() in _TURKISH_SMALL:
             continue  # Turkish "bir mil" is one mile
         scale = next((mult for pattern, mult in lex.SCALES if re.fullmatch(pattern, m.group("scale"), re.I)), 1)
-        yield Span(m.start(), m.end(), float(number * scale), "count")
+        if first is not None and m.group("n0").lower() not in _HUNDRED_WORDS:
+            yield Span(m.start("n0"), m.end("n0"), float(first * scale), "count")
+        yield Span(m.start("n"), m.end(), float(number * scale), "count")
 
 
 # Hindi 11-99 are single words (as in Urdu); Hebrew teens are a unit and "עשר(ה)", tens take "ו" + a unit,
