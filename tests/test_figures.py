@@ -172,6 +172,19 @@ def test_german_bio_without_a_currency_is_not_a_trillion() -> None:
     assert [f.value for f in extract_figures("In der Region gibt es 100 Bio. Höfe.", "de")] == [100.0]
 
 
+def test_a_hyphenated_scale_word_still_multiplies() -> None:
+    assert _money("The carmaker posted a $1.2-billion loss for the quarter.") == [(1.2e9, "USD")]
+
+
+def test_urdu_kharab_is_a_hundred_billion() -> None:
+    assert _money("حکومت نے 1.2 کھرب روپے کا بجٹ پیش کیا۔", "ur") == [(1.2e11, "PKR")]
+
+
+def test_a_chinese_currency_word_needs_no_boundary_after_it() -> None:
+    assert _money("该项目损失约3.5亿元人民币。", "zh") == [(3.5e8, "CNY")]
+    assert _money("公司获得约3亿美元的投资。", "zh") == [(3e8, "USD")]
+
+
 def test_persian_thousand_billion_is_one_scale() -> None:
     assert _money("بودجه عمرانی ۳ هزار میلیارد تومان است.", "fa") == [(3e12, "IRT")]
 

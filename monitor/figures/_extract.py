@@ -69,7 +69,10 @@ def _lookup(pairs: list[tuple[str, str]], found: str) -> str:
 
 # spaces, and the invisible direction marks that right-to-left texts put around numbers
 _SPACE = r"[ \u00a0\u202f\u2009\u200b-\u200f\u2066-\u2069\u061c]{0,4}"
-_SCALE = re.compile(_SPACE + r"(" + _alternation(lex.SCALES) + r")(?!" + _LETTER + r")", re.I)
+# a hyphen before the scale word makes a compound adjective: "a $1.2-billion loss"
+_SCALE = re.compile(_SPACE + r"-?(" + _alternation(lex.SCALES) + r")(?!" + _LETTER + r")", re.I)
+# Chinese currency words need no boundary after them: "3亿美元的投资"
+_WORD_END = r"(?:(?<=[\u4e00-\u9fff])|(?!" + _LETTER + r"))"
 _CJK_SCALE = re.compile(r"\s?(?:多|余)?(" + "|".join(s for s, _ in lex.CJK_SCALES) + r")")
 _GLUED_SCALE = re.compile(r"(bn|tn|k|m|b)(?!" + _LETTER + r")", re.I)
 _ABBREVIATED_SCALE = re.compile(
@@ -78,7 +81,7 @@ _SPACED_SCALE_AFTER_CURRENCY = re.compile(
     _SPACE + r"(" + _alternation(lex.SPACED_SCALES_AFTER_CURRENCY) + r")(?!" + _LETTER + r")", re.I)
 _CURRENCY_BEFORE = re.compile(r"(" + _alternation(lex.CURRENCY_BEFORE) + r")\s?$")
 _CURRENCY_AFTER = re.compile(
-    r"\s?(?:(?:de|di|of|d['’])\s?)?(" + _alternation(lex.CURRENCY_AFTER) + r")(?!" + _LETTER + r")", re.I)
+    r"\s?(?:(?:de|di|of|d['’])\s?)?(" + _alternation(lex.CURRENCY_AFTER) + r")" + _WORD_END, re.I)
 _CURRENCY_AFTER_SCALED = re.compile(
     r"\s?(?:(?:de|di|of|d['’])\s?)?(" + _alternation(lex.CURRENCY_AFTER_SCALED) + r")(?!" + _LETTER + r")", re.I)
 _PERCENT_AFTER = re.compile(r"\s?(?:" + lex.PERCENT_AFTER + r")", re.I)
