@@ -205,6 +205,7 @@ def test_persian_thousand_billion_is_one_scale() -> None:
     ("בין 3 ל-4 מיליון איש השתתפו בהפגנות.", "he"),
     ("约3到4万人参加了游行。", "zh"),
     ("Some 3 or 4 million people were displaced by the floods.", "en"),
+    ("Selden 3 ile 4 milyon kişi arasında etkilendi.", "tr"),
     ("من 3 إلى 4 ملايين شخص نزحوا من منازلهم.", "ar"),
     ("3 עד 4 מיליון איש השתתפו בהפגנות.", "he"),
 ])

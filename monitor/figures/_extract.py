@@ -96,6 +96,9 @@ _RANGE = re.compile(r"\s?(?:[–—-]|(?:to|bis|à|a|al|до|تا|至|到|ila|س
                     + _LETTER + r"))\s?(?=\d|[$£€¥₹]|" + _LETTER + ")", re.I)
 # "between 3 and 4 million": "and" makes a range only after "between" (else "3 and 4 million" may be two figures)
 _RANGE_CUE = re.compile(r"(?<!" + _LETTER + r")(?:between|entre|zwischen|tra|fra|между|між|بين|بین|בין)\s?$", re.I)
+# Turkish puts "between" after the second number: "3 ile 4 milyon (kişi) arasında"
+_RANGE_AND_TR = re.compile(r"\s?ile\s", re.I)
+_RANGE_CUE_AFTER_TR = re.compile(r"\s?(?:" + _LETTER + r"+\s)?arasında", re.I)
 _RANGE_AND = re.compile(r"\s?(?:(?:and|et|und|e|y|и|і)\s|[وו][-־]?\s?|ל[-־]?)", re.I)
 _UNIT_WORD = re.compile(r"\s?-?(" + _LETTER + r"+(?:[-'’]" + _LETTER + r"+)*)")
 _HAN_UNIT = re.compile(r"(?:[名个個位家头頭只条條项項座艘架台辆輛次]\s?)?([\u4e00-\u9fff]{1,2})")
@@ -360,6 +363,8 @@ def _link_ranges(text: str, figures: list[Figure]) -> list[Figure]:
         m = _RANGE.match(text, a.end)
         if m is None and _RANGE_CUE.search(text, max(0, a.start - 12), a.start):
             m = _RANGE_AND.match(text, a.end)
+        if m is None and _RANGE_CUE_AFTER_TR.match(text, b.end):
+            m = _RANGE_AND_TR.match(text, a.end)
         if m is None or m.end() != b.start:
             continue
         value = a.value
