@@ -181,11 +181,18 @@ def stage_costs(news: list[NewsItem]) -> dict[str, float]:
     langs = timed("language", languages)
     codes = [None if lg == "und" else lg for lg in langs]
     norms = timed("normalize", lambda: [normalize_text(t, c) for t, c in zip(texts, codes, strict=True)])
-    timed("figures", lambda: [[stored_context(t, f, lg) for f in extract_figures(t, c)]
-                              for t, c, lg in zip(texts, codes, langs, strict=True)])
+
+    def figures() -> list[list[Any]]:
+        found = [extract_figures(t, c) for t, c in zip(texts, codes, strict=True)]
+        for t, figs, lg in zip(texts, found, langs, strict=True):
+            [stored_context(t, f, lg) for f in figs]
+        return found
+
+    figs = timed("figures", figures)
+    # the evidence reuses each item's figures, as analyze_pending does
     timed("fingerprint", lambda: [
-        index_rows(i, nt, "", lg, settings.matching, fp, item_evidence(n.title, n.summary, n.content, lg).tokens)
-        for i, (n, nt, lg) in enumerate(zip(news, norms, langs, strict=True))])
+        index_rows(i, nt, "", lg, settings.matching, fp, item_evidence(n.title, n.summary, n.content, lg, fs).tokens)
+        for i, (n, nt, lg, fs) in enumerate(zip(news, norms, langs, figs, strict=True))])
     return out
 
 

@@ -18,14 +18,15 @@ from sqlalchemy import Connection, bindparam, select, update
 
 from monitor.config import MatchingSettings, Settings
 from monitor.figure_registry import stored_context
-from monitor.figures import extract_figures
+from monitor.figures import Figure, extract_figures
 from monitor.items import item_rows, item_text
 from monitor.language import LanguageIdentifier
 from monitor.matching import (
     INDEX_TABLES,
     ItemEvidence,
-    batch_index_rows,
     fingerprinter_for,
+    index_rows,
+    item_evidence,
     unindexed,
     write_index_rows,
 )
@@ -86,18 +87,24 @@ def run_jobs(settings: MatchingSettings, jobs: Sequence[ItemJob]) -> list[ItemWo
     for job in jobs:
         fresh: str | None = None
         figure_rows: list[dict[str, Any]] = []
+        found: list[Figure] | None = None  # the figures of the item's text, when annotated here
         if job.normalized is None:
             text = item_text({"title": job.title, "summary": job.summary, "content": job.content})
             code = None if job.lang == "und" else job.lang
             fresh = normalize_text(text, code)
-            for f in extract_figures(text, code):
+            found = extract_figures(text, code)
+            for f in found:
                 figure_rows.append({"item_id": job.id, "start": f.start, "end": f.end, "value": f.value,
                                     "raw": f.raw, "kind": f.kind, "unit": f.unit, "qualifier": f.qualifier,
                                     "context": stored_context(text, f, job.lang), "group_id": None})
-        index, found = batch_index_rows(
-            [(job.id, fresh if fresh is not None else job.normalized or "", job.lang, job.title, job.summary,
-              job.content)] if job.index else [], settings, fp)
-        out.append(ItemWork(job.id, fresh, figure_rows, index, found.get(job.id)))
+        index: dict[str, list[dict[str, Any]]] = {}
+        evidence: ItemEvidence | None = None
+        if job.index:
+            # the evidence reuses the figures just extracted: the text is read for them once
+            evidence = item_evidence(job.title, job.summary, job.content, job.lang, found)
+            index = index_rows(job.id, fresh if fresh is not None else job.normalized or "", "", job.lang,
+                               settings, fp, evidence.tokens)
+        out.append(ItemWork(job.id, fresh, figure_rows, index, evidence))
     return out
 
 

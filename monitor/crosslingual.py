@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-from monitor.figures import extract_figures
+from monitor.figures import Figure, extract_figures
 from monitor.fingerprint import hash64, to_signed64
 
 K = TypeVar("K")  # an evidence token, or its stored hash
@@ -114,7 +114,8 @@ def _number_token(value: float) -> str:
     return f"n:{value:.6g}"
 
 
-def evidence(text: str, lang: str | None = None, *, min_key: int = 2, figures: bool = True) -> Evidence:
+def evidence(text: str, lang: str | None = None, *, min_key: int = 2,
+             figures: bool | Iterable[Figure] = True) -> Evidence:
     """The tokens of ``text`` that survive translation.
 
     - ``n:`` figures (normalized numbers from monitor.figures, so "1,5 млн" = "1.5 million");
@@ -126,10 +127,12 @@ def evidence(text: str, lang: str | None = None, *, min_key: int = 2, figures: b
       cannot be told from a word by its case; rarity weighting sorts them out.
 
     ``figures=False`` leaves out the ``n:`` tokens (and the cost of extracting them) for
-    callers that keep only names.
+    callers that keep only names; ``figures`` may also be the figures of ``text`` when the
+    caller has extracted them already.
     """
     tokens: set[str] = set()
-    for fig in extract_figures(text, lang) if figures else ():
+    found = extract_figures(text, lang) if figures is True else figures or ()
+    for fig in found:
         tokens.add(_number_token(fig.value))
     for m in _URL.finditer(text):
         url = m.group(0).lower().rstrip(".,;)")

@@ -21,9 +21,11 @@ from sqlalchemy import Connection, func, select
 
 from monitor.config import MatchingSettings
 from monitor.crosslingual import evidence, idf_weights, token_hash, weighted_cosine
+from monitor.figures import Figure, extract_figures
 from monitor.fingerprint import Fingerprinter, passages
+from monitor.items import item_text
 from monitor.lshindex import band_rows, lsh_candidates, lsh_candidates_many, placeholder, write_band_rows
-from monitor.normalize import strip_boilerplate
+from monitor.normalize import normalize_text
 from monitor.store import Store, in_chunks, insert_ignore
 from monitor.store.tables import evidence_tokens, fingerprints, items, matches
 from monitor.store.tables import passages as passages_table
@@ -42,11 +44,43 @@ def fingerprinter_for(settings: MatchingSettings) -> Fingerprinter:
     return Fingerprinter(num_perm=settings.num_perm, shingle_size=settings.shingle_size)
 
 
-def _original_text(title: str | None, summary: str | None, content: str | None) -> str:
-    # Evidence needs the original spelling: capitals mark names, which normalization folds.
-    # Feed boilerplate goes first: "… appeared first on <outlet>" would tie every item of an
-    # outlet to every other by the outlet's own name.
-    return strip_boilerplate("\n".join(p for p in (title, content or summary) if p))
+def _evidence_text(title: str | None, summary: str | None, content: str | None) -> tuple[str, list[tuple[int, int]]]:
+    """The text evidence is read from, and where each of its lines lies in ``item_text``.
+
+    Evidence needs the original spelling: capitals mark names, which normalization folds. It
+    reads the title and the body (content, else summary) without their feed boilerplate lines
+    (``normalize.strip_boilerplate``): "… appeared first on <outlet>" would tie every item of
+    an outlet to every other by the outlet's own name."""
+    lines: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for part, used in ((title, True), (summary, not content), (content, True)):
+        if not part:
+            continue
+        if used:
+            start = pos
+            for line in part.split("\n"):
+                if not line.strip() or normalize_text(line):
+                    lines.append(line)
+                    spans.append((start, start + len(line)))
+                start += len(line) + 1
+        pos += len(part) + 2  # item_text joins the parts with a blank line
+    return "\n".join(lines), spans
+
+
+def _figures_within(figures: Iterable[Figure], spans: Sequence[tuple[int, int]]) -> list[Figure]:
+    """The figures lying inside the spans (sorted lines): inside one line, or across lines that
+    follow each other in one part of the item and are all kept."""
+    kept: list[Figure] = []
+    for f in figures:
+        i = next((i for i, (a, b) in enumerate(spans) if a <= f.start < b), None)
+        if i is None:
+            continue
+        while spans[i][1] < f.end and i + 1 < len(spans) and spans[i + 1][0] == spans[i][1] + 1:
+            i += 1
+        if f.end <= spans[i][1]:
+            kept.append(f)
+    return kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +91,17 @@ class ItemEvidence:
     tokens: dict[int, str]
 
 
-def item_evidence(title: str | None, summary: str | None, content: str | None, lang: str | None) -> ItemEvidence:
-    """The evidence of a stored item, as indexed and as matched (pure)."""
-    found = evidence(_original_text(title, summary, content), lang)
+def item_evidence(title: str | None, summary: str | None, content: str | None, lang: str | None,
+                  figures: Sequence[Figure] | None = None) -> ItemEvidence:
+    """The evidence of a stored item, as indexed and as matched (pure): names from its title and
+    body, figures from those of its text that lie in its title and body (``figures``: those of
+    ``item_text``, as ``extract_figures`` finds them for the item's language, when the caller
+    has them: annotation extracts them anyway)."""
+    if figures is None:
+        text = item_text({"title": title, "summary": summary, "content": content})
+        figures = extract_figures(text, None if lang == "und" else lang)
+    text, spans = _evidence_text(title, summary, content)
+    found = evidence(text, lang, figures=_figures_within(figures, spans))
     return ItemEvidence(lang, {token_hash(t): t for t in found.tokens})
 
 

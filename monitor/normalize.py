@@ -39,6 +39,10 @@ _HARAKAT = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06
 _QUOTES = str.maketrans({c: '"' for c in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u2036\u301d\u301e\u301f"
                                           "\u300c\u300d\u300e\u300f\uff02"}
                         | {c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u2035\u2039\u203a\u0060\u00b4"})
+# The characters the two tables map: translate visits every character in Python-level C (slow on
+# long texts), the regex only the few that change.
+_ARABIC_CHARS = re.compile("[" + "".join(map(chr, _ARABIC_LETTERS)) + "]")
+_QUOTE_CHARS = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + "]+")
 _DASHES = re.compile("[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d\u2e3a\u2e3b]")
 _SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
@@ -113,6 +117,10 @@ def digits_to_ascii(text: str) -> str:
     return _DECIMAL.sub(_ascii_digit, text)
 
 
+def _translate_quotes(m: re.Match[str]) -> str:
+    return m.group().translate(_QUOTES)
+
+
 def _casefold(text: str, lang: str | None) -> str:
     if lang in ("tr", "az"):
         # Turkish dotted/dotless i: İ->i and I->ı, not the default I->i.
@@ -143,14 +151,16 @@ def _normalize_once(text: str, lang: str | None) -> str:
     text = _TAG_LIKE.sub("< ", text)
     text = _ENTITY_LIKE.sub("& ", text)
     text = _HEH_YEH.sub("\u0647\u200c\u06cc", text)
-    text = text.translate(_ARABIC_LETTERS)
+    if _ARABIC_CHARS.search(text):
+        text = text.translate(_ARABIC_LETTERS)
     text = _HARAKAT.sub("", text)
     text = digits_to_ascii(text)
-    text = text.translate(_QUOTES)
+    text = _QUOTE_CHARS.sub(_translate_quotes, text)
     text = _DASHES.sub("-", text)
     text = _casefold(text, lang)
-    text = _ZWNJ_RUN.sub(ZWNJ, text)
-    text = _ZWNJ_EDGE.sub("", text)
+    if ZWNJ in text:  # both patterns match only ZWNJ; a text without one skips their scans
+        text = _ZWNJ_RUN.sub(ZWNJ, text)
+        text = _ZWNJ_EDGE.sub("", text)
     text = _SPACES.sub(" ", text)
     text = _NEWLINES.sub("\n", text).strip()
     text = _remove_boilerplate(text)

@@ -68,14 +68,26 @@ _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _SENTENCE_END = re.compile(r"[.!?؟。\n]\s")
 
 
-def _concepts(table: dict[str, tuple[str, ...]], word: str) -> str | None:
-    low = word.casefold()
-    candidates = [low] + [low[len(p):] for p in _PREFIXES if low.startswith(p) and len(low) > len(p) + 2]
-    for concept, stems in table.items():
-        # str.startswith takes the whole tuple: one C call per candidate, not one per stem
-        if any(c.startswith(stems) for c in candidates):
-            return concept
-    return None
+class _StemTable:
+    """Which concept of a table (concept -> word stems) a word belongs to: one alternative per
+    concept, in table order, so a match names the first concept whose stem starts the word, as
+    trying the concepts one by one would (one regex call per word instead of one per concept)."""
+
+    def __init__(self, table: dict[str, tuple[str, ...]]) -> None:
+        self.names = list(table)
+        self.rx = re.compile("|".join(f"(?P<c{i}>{'|'.join(map(re.escape, stems))})"
+                                      for i, stems in enumerate(table.values())))
+
+    def concept(self, word: str) -> str | None:
+        low = word.casefold()
+        candidates = [low] + [low[len(p):] for p in _PREFIXES if low.startswith(p) and len(low) > len(p) + 2]
+        # the first concept (in table order) with a stem starting any candidate
+        found = [int(m.lastgroup[1:]) for c in candidates if (m := self.rx.match(c)) is not None and m.lastgroup]
+        return self.names[min(found)] if found else None
+
+
+_NOUN_STEMS = _StemTable(_NOUNS)
+_EVENT_STEMS = _StemTable(_EVENTS)
 
 
 def _han_concepts(table: dict[str, tuple[str, ...]], chunk: str) -> list[str]:
@@ -120,7 +132,7 @@ def claim_context(text: str, fig: Figure, lang: str | None = None) -> ClaimConte
     words_after = [m.group(0) for m in _WORD.finditer(after)][:3]
     han_after = _HAN.match(after.lstrip())
     for w in words_after:
-        topic = _concepts(_NOUNS, w)
+        topic = _NOUN_STEMS.concept(w)
         if topic:
             break
     if topic is None and han_after:
@@ -129,8 +141,8 @@ def claim_context(text: str, fig: Figure, lang: str | None = None) -> ClaimConte
     sentence = text[start:end]
     nearest: tuple[int, str] | None = None
     for m in _WORD.finditer(sentence):
-        noun = _concepts(_NOUNS, m.group(0))
-        event = _concepts(_EVENTS, m.group(0))
+        noun = _NOUN_STEMS.concept(m.group(0))
+        event = _EVENT_STEMS.concept(m.group(0))
         for c in (noun, event):
             if c:
                 tokens.add(f"c:{c}")

@@ -135,6 +135,8 @@ _DECADE_WORD = re.compile(
 # Hebrew "בשנות ה-40 לחייו" is "in his forties" (an age), not the 1940s
 _AGE_AFTER = re.compile(r"\s?(?:לחייו|לחייה|לחייהם|de\s(?:sa|su)\svida|anni\sdi\svita)")
 _AGE_BEFORE = re.compile(r"(?:his|her|their|my|your|our|early|late|mid-?)\s*$", re.I)
+# Every Chinese pattern needs one of these characters: a text without any skips their scans.
+_ZH_MARKS = re.compile("[点點時时分秒月年纪]")
 MONTH_AFTER = re.compile(r"^\s?(?:\.|th|st|nd|rd|er|de|of)?\s?(?:de\s|of\s)?(?:" + MONTHS + r")(?![^\W\d_])", re.I)
 MONTH_BEFORE = re.compile(r"(?<![^\W\d_])(?:" + MONTHS + r")\.?,?\s?$", re.I)
 
@@ -247,18 +249,8 @@ def composite_spans(text: str) -> Iterator[Span]:
             yield Span(m.start(2), m.end(3), float(first), "year")
     for m in _SEASON.finditer(text):
         yield Span(m.start(), m.end(), float(2000 + _num(m.group(1))), "year")
-    for m in _GAME_CLOCK_ZH.finditer(text):  # "3分35秒" reads like the "3:35" of a match clock
-        yield Span(m.start(), m.end(), round(_num(m.group(1)) + _num(m.group(2)) / 60, 6), "time")
-    for m in _DATE_ZH.finditer(text):
-        if m.group(1):
-            yield Span(m.start(1), m.end(1), float(_num(m.group(1))), "year")
-        yield Span(m.start(2), m.end(2), 0.0, "skip")
-        if m.group(3):
-            yield Span(m.start(3), m.end(3), float(_num(m.group(3))), "date")
-    for m in _YEAR_ZH.finditer(text):
-        yield Span(m.start(1), m.end(1), float(_num(m.group(1))), "year")
-    for m in _DECADE_ZH.finditer(text):
-        yield Span(m.start(), m.end(), float((_num(m.group(1)) - 1) * 100 + _num(m.group(2))), "year")
+    if _ZH_MARKS.search(text):
+        yield from _zh_composites(text)
     for m in _DECADE_WORD.finditer(text):
         g = next(i for i in range(1, 5) if m.group(i))
         d = _num(m.group(g))
@@ -272,3 +264,18 @@ def composite_spans(text: str) -> Iterator[Span]:
             continue
         else:
             yield Span(m.start(), m.end(), float(1900 + d), "year")
+
+
+def _zh_composites(text: str) -> Iterator[Span]:
+    for m in _GAME_CLOCK_ZH.finditer(text):  # "3分35秒" reads like the "3:35" of a match clock
+        yield Span(m.start(), m.end(), round(_num(m.group(1)) + _num(m.group(2)) / 60, 6), "time")
+    for m in _DATE_ZH.finditer(text):
+        if m.group(1):
+            yield Span(m.start(1), m.end(1), float(_num(m.group(1))), "year")
+        yield Span(m.start(2), m.end(2), 0.0, "skip")
+        if m.group(3):
+            yield Span(m.start(3), m.end(3), float(_num(m.group(3))), "date")
+    for m in _YEAR_ZH.finditer(text):
+        yield Span(m.start(1), m.end(1), float(_num(m.group(1))), "year")
+    for m in _DECADE_ZH.finditer(text):
+        yield Span(m.start(), m.end(), float((_num(m.group(1)) - 1) * 100 + _num(m.group(2))), "year")
