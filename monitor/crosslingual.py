@@ -139,7 +139,13 @@ def evidence(text: str, lang: str | None = None, *, min_key: int = 2,
         host = re.sub(r"^(https?://)?(www\.)?", "", url).split("/")[0]
         tokens.add(f"u:{host}")
     words = list(_TOKEN.finditer(text))
-    scripts = [_script(m.group(0)) for m in words]
+    # a word's script is its first letter's, and words recur: each is worked out once per text
+    script_of_letter: dict[str, str] = {}
+    for m in words:
+        if m.group(0)[0] not in script_of_letter:
+            script_of_letter[m.group(0)[0]] = _script(m.group(0)[0])
+    scripts = [script_of_letter[m.group(0)[0]] for m in words]
+    keys: dict[str, str] = {}
     latin_share = scripts.count("latin") / max(1, len(scripts))
     for m, script in zip(words, scripts, strict=True):
         word = m.group(0)
@@ -156,7 +162,9 @@ def evidence(text: str, lang: str | None = None, *, min_key: int = 2,
                 continue
         elif script not in ("arabic", "hebrew", "devanagari"):
             continue
-        key = consonant_key(_strip_affixes(word, script))
+        key = keys.get(word)
+        if key is None:
+            key = keys[word] = consonant_key(_strip_affixes(word, script))
         if len(key) >= min_key:
             tokens.add(f"k:{key}")
     return Evidence(frozenset(tokens))

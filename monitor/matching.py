@@ -26,7 +26,7 @@ from monitor.fingerprint import Fingerprinter, passages
 from monitor.items import item_text
 from monitor.lshindex import band_rows, lsh_candidates, lsh_candidates_many, placeholder, write_band_rows
 from monitor.normalize import normalize_text
-from monitor.store import Store, in_chunks, insert_ignore
+from monitor.store import Store, in_chunks, insert_ignore, insert_ignore_bulk
 from monitor.store.tables import evidence_tokens, fingerprints, items, matches
 from monitor.store.tables import passages as passages_table
 from monitor.timeutil import utcnow
@@ -144,8 +144,8 @@ def write_index_rows(conn: Connection, rows: Mapping[str, list[dict[str, Any]]])
     """Store rows from ``batch_index_rows``; returns how many items were newly fingerprinted."""
     new = insert_ignore(conn, fingerprints, rows["fingerprints"], ["item_id"])
     write_band_rows(conn, rows["lsh_bands"])
-    insert_ignore(conn, passages_table, rows["passages"], ["hash", "item_id"])
-    insert_ignore(conn, evidence_tokens, rows["evidence_tokens"], ["token", "item_id"])
+    insert_ignore_bulk(conn, passages_table, rows["passages"], ["hash", "item_id"])
+    insert_ignore_bulk(conn, evidence_tokens, rows["evidence_tokens"], ["token", "item_id"])
     return new
 
 
@@ -246,8 +246,11 @@ class EvidenceStats:
     what one item's lookup read serves the next: the answers are those of asking per item.
     """
 
-    def __init__(self, conn: Connection, total: int, settings: MatchingSettings) -> None:
+    def __init__(self, conn: Connection, total: int, settings: MatchingSettings,
+                 known: Mapping[int, ItemEvidence] | None = None) -> None:
         self.conn = conn
+        # evidence of items indexed by this run: what the store holds for them, without reading it
+        self.known = known or {}
         self.total = total
         # tokens carried by a large share of the store say nothing about one story (a small
         # store has no such share to speak of: there a token is common only past 20 items)
@@ -260,7 +263,9 @@ class EvidenceStats:
     def _rows(self, sql: str, values: Sequence[int]) -> Iterable[Any]:
         for chunk in in_chunks(values):
             # driver SQL: building and compiling an expression per call costs more than the lookup
-            yield from self.conn.exec_driver_sql(sql.format(_placeholders(self.conn, len(chunk))), tuple(chunk))
+            # (fetchall: one call for the chunk's rows instead of one per row)
+            yield from self.conn.exec_driver_sql(sql.format(_placeholders(self.conn, len(chunk))),
+                                                 tuple(chunk)).fetchall()
 
     def load_df(self, tokens: Iterable[int]) -> None:
         missing = sorted({t for t in tokens if t not in self.df})  # not `- keys()`: O(len(df))
@@ -284,8 +289,10 @@ class EvidenceStats:
 
     def load_items(self, ids: Iterable[int]) -> None:
         missing = sorted({i for i in ids if i not in self.tokens_of})
-        found: dict[int, list[int]] = {i: [] for i in missing}
-        for other, token in self._rows("SELECT item_id, token FROM evidence_tokens WHERE item_id IN ({})", missing):
+        found: dict[int, list[int]] = {i: list(self.known[i].tokens) for i in missing if i in self.known}
+        unknown = [i for i in missing if i not in found]
+        found.update({i: [] for i in unknown})
+        for other, token in self._rows("SELECT item_id, token FROM evidence_tokens WHERE item_id IN ({})", unknown):
             found[int(other)].append(int(token))
         self.tokens_of.update({i: sorted(ts) for i, ts in found.items()})
         self.load_df(t for i in missing for t in self.tokens_of[i])
@@ -438,7 +445,7 @@ def find_matches_many(conn: Connection, ids: Sequence[int], settings: MatchingSe
         known_evidence = known_evidence or {}
         evs = {i: known_evidence[i] for i in queried if i in known_evidence}
         evs.update(_stored_evidence(conn, [i for i in queried if i not in evs]))
-        stats = EvidenceStats(conn, indexed_count(conn) if total is None else total, settings)
+        stats = EvidenceStats(conn, indexed_count(conn) if total is None else total, settings, known_evidence)
         # the whole batch's rare tokens and their postings at once
         stats.load_postings(stats.rare({h for ev in evs.values() for h in ev.tokens}))
         for item_id in queried:

@@ -153,15 +153,11 @@ def main_script(counts: Counter[str]) -> str | None:
 def _keep_script(text: str, script: str) -> str:
     # Drop the letters of other scripts (e.g. Latin boilerplate around an Urdu sentence) so
     # the model weighs only the main one.
-    out = []
-    for ch in text:
-        if ch.isalpha():
-            s = script_of(ch)
-            if s is not None and s != script and not (script == "Kana" and s == "Han"):
-                out.append(" ")
-                continue
-        out.append(ch)
-    return "".join(out)
+    # Decided once per distinct character, not once per character.
+    drop = {ord(ch): " " for ch in set(text)
+            if ch.isalpha() and (s := script_of(ch)) is not None and s != script
+            and not (script == "Kana" and s == "Han")}
+    return text.translate(drop) if drop else text
 
 
 def _hits(words: list[str], langs: tuple[str, ...]) -> dict[str, int]:

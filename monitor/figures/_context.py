@@ -68,6 +68,14 @@ _HAN = re.compile(r"[\u4e00-\u9fff]+")
 _SENTENCE_END = re.compile(r"[.!?؟。\n]\s")
 
 
+def _candidates(word: str) -> list[str]:
+    """The word (lowercase), and the word without each Arabic or Hebrew clitic it starts with."""
+    low = word.casefold()
+    if not low.startswith(_PREFIXES):  # most words: no clitic to strip
+        return [low]
+    return [low] + [low[len(p):] for p in _PREFIXES if low.startswith(p) and len(low) > len(p) + 2]
+
+
 class _StemTable:
     """Which concept of a table (concept -> word stems) a word belongs to: one alternative per
     concept, in table order, so a match names the first concept whose stem starts the word, as
@@ -77,12 +85,14 @@ class _StemTable:
         self.names = list(table)
         self.rx = re.compile("|".join(f"(?P<c{i}>{'|'.join(map(re.escape, stems))})"
                                       for i, stems in enumerate(table.values())))
+        self.index = {f"c{i}": i for i in range(len(table))}
+        self.initials = frozenset(stem[0] for stems in table.values() for stem in stems)
 
-    def concept(self, word: str) -> str | None:
-        low = word.casefold()
-        candidates = [low] + [low[len(p):] for p in _PREFIXES if low.startswith(p) and len(low) > len(p) + 2]
+    def concept(self, candidates: list[str]) -> str | None:
+        """The concept of a word, given its ``_candidates``."""
         # the first concept (in table order) with a stem starting any candidate
-        found = [int(m.lastgroup[1:]) for c in candidates if (m := self.rx.match(c)) is not None and m.lastgroup]
+        found = [self.index[m.lastgroup] for c in candidates
+                 if c[:1] in self.initials and (m := self.rx.match(c)) is not None and m.lastgroup]
         return self.names[min(found)] if found else None
 
 
@@ -132,7 +142,7 @@ def claim_context(text: str, fig: Figure, lang: str | None = None) -> ClaimConte
     words_after = [m.group(0) for m in _WORD.finditer(after)][:3]
     han_after = _HAN.match(after.lstrip())
     for w in words_after:
-        topic = _NOUN_STEMS.concept(w)
+        topic = _NOUN_STEMS.concept(_candidates(w))
         if topic:
             break
     if topic is None and han_after:
@@ -141,8 +151,9 @@ def claim_context(text: str, fig: Figure, lang: str | None = None) -> ClaimConte
     sentence = text[start:end]
     nearest: tuple[int, str] | None = None
     for m in _WORD.finditer(sentence):
-        noun = _NOUN_STEMS.concept(m.group(0))
-        event = _EVENT_STEMS.concept(m.group(0))
+        candidates = _candidates(m.group(0))
+        noun = _NOUN_STEMS.concept(candidates)
+        event = _EVENT_STEMS.concept(candidates)
         for c in (noun, event):
             if c:
                 tokens.add(f"c:{c}")

@@ -117,6 +117,22 @@ def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
     return len(result.all())
 
 
+def insert_ignore_bulk(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
+                       conflict: Sequence[str]) -> None:
+    """``insert_ignore`` for many rows whose inserted count nobody needs (index rows): one
+    driver executemany, since SQLAlchemy's per-row parameter handling and RETURNING cost
+    more than the inserts themselves. Every row must have the first row's columns."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    quote = conn.dialect.identifier_preparer.quote
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+           f"VALUES ({', '.join([marker] * len(columns))}) "
+           f"ON CONFLICT ({', '.join(map(quote, conflict))}) DO NOTHING")
+    conn.exec_driver_sql(sql, [tuple(r[c] for c in columns) for r in rows])
+
+
 def with_retry(fn: Callable[[], _T], *, attempts: int = 8, delay: float = 0.2) -> _T:
     """Run ``fn``, retrying when SQLite reports the database locked or PostgreSQL a
     serialization failure/deadlock; other errors propagate at once."""
