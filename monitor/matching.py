@@ -11,8 +11,10 @@ store is asked once per batch (not once per item) wherever the question allows i
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -312,13 +314,12 @@ class EvidenceStats:
         and figures, so it ranks near the top, and the per-item work stays bounded however
         large the store grows."""
         self.load_postings(rare)
-        shared: dict[int, int] = {}
-        langs: dict[int, str] = {}
-        for h in rare:
-            for other, other_lang in self.postings[h]:
-                if other != item_id and other_lang is not None and other_lang != lang:
-                    shared[other] = shared.get(other, 0) + 1
-                    langs[other] = other_lang
+        # counted in C (Counter over the chained postings), not in a Python loop per posting;
+        # an item has one language, so (item, language) pairs count items
+        counts = Counter(chain.from_iterable(self.postings[h] for h in rare))
+        shared = {other: n for (other, other_lang), n in counts.items()
+                  if other != item_id and other_lang is not None and other_lang != lang}
+        langs = {other: other_lang for other, other_lang in counts if other in shared and other_lang is not None}
         ranked = sorted((o for o, n in shared.items() if n >= settings.crosslingual_min_shared),
                         key=lambda o: (-shared[o], o))
         return [(o, langs[o]) for o in ranked[:settings.crosslingual_max_candidates]]

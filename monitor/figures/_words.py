@@ -111,11 +111,11 @@ def word_spans(text: str) -> Iterator[Span]:
         yield from _zh_spans(text)
     if _HAS_ARABIC.search(text):
         yield from _arabic_spans(text)
-    yield from _clock_word_spans(text)
+    candidates = candidate_words(text, _CANDIDATE_PREFIXES)
+    yield from _clock_word_spans(text, candidates)
     for m in _AGE_DECADE.finditer(text):
         decade = next(g for g in m.groups() if g)
         yield Span(m.start(), m.end(), float(word_value(_AGE_DECADE_VALUE, decade[:4])), "count")
-    candidates = candidate_words(text, _SCALED_PREFIXES | TENS_PREFIXES)
     yield from _scaled_word_spans(text, candidates)
     yield from tens_word_spans(text, candidates)
     if _HAS_HEBREW.search(text):
@@ -349,8 +349,16 @@ _AGE_DECADE = re.compile(
     r"(?![^\W\d_])", re.I)
 
 
-def _clock_word_spans(text: str) -> Iterator[Span]:
-    for m in _CLOCK_WORDS.finditer(text):
+# A clock phrase starts at its preposition or hour word. Letters that IGNORECASE matches to a
+# different letter than lower() gives ("ı" is "i", "ſ" is "s" to it) keep the full scan.
+_CLOCK_PREFIXES = word_prefixes(["las", "la", "às", "as", "alle", "all", "à", "um", "gegen", *_HOUR_WORDS])
+_CASE_TRAPS = re.compile("[ıſẛ]")
+
+
+def _clock_word_spans(text: str, candidates: list[tuple[int, str]]) -> Iterator[Span]:
+    found = (_CLOCK_WORDS.finditer(text) if _CASE_TRAPS.search(text)
+             else match_at_words(_CLOCK_WORDS, _CLOCK_PREFIXES, text, candidates))
+    for m in found:
         # "duas da tarde" needs "às" or "horas" to be a time: "dos días", "uma noite" are durations
         if not (m.group("hw") or m.group("prep")):
             continue
@@ -428,6 +436,7 @@ _HUNDRED_WORDS = frozenset(["hundred", "cent", "cien", "cento", "cem", "hundert"
 _SMALL_WORD_VALUES = (_small_word_table() | TENS_WORD_VALUES | dict.fromkeys(_HUNDRED_WORDS, 100)
                       | {c + "מאתיים": 200 for c in ("", "ב", "ו", "ל", "מ", "ש", "כ", "וב")})
 _SCALED_PREFIXES = word_prefixes(_SMALL_WORD_VALUES)
+_CANDIDATE_PREFIXES = _SCALED_PREFIXES | TENS_PREFIXES | _CLOCK_PREFIXES
 _TURKISH_SMALL = frozenset([*_SMALL_WORD_LISTS[8].split(), "yirmi", "otuz", "kırk", "elli", "altmış", "yetmiş",
                             "seksen", "doksan"])
 _WORD_BOUNDARY = r"[^\W\d_]|[\u0900-\u0903\u093a-\u094f\u064b-\u065f\u200c]"
