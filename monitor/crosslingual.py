@@ -138,27 +138,26 @@ def evidence(text: str, lang: str | None = None, *, min_key: int = 2,
         url = m.group(0).lower().rstrip(".,;)")
         host = re.sub(r"^(https?://)?(www\.)?", "", url).split("/")[0]
         tokens.add(f"u:{host}")
-    words = list(_TOKEN.finditer(text))
+    words = [(m.start(), m.group(0)) for m in _TOKEN.finditer(text)]
     # a word's script is its first letter's, and words recur: each is worked out once per text
     script_of_letter: dict[str, str] = {}
-    for m in words:
-        if m.group(0)[0] not in script_of_letter:
-            script_of_letter[m.group(0)[0]] = _script(m.group(0)[0])
-    scripts = [script_of_letter[m.group(0)[0]] for m in words]
+    for _, word in words:
+        if word[0] not in script_of_letter:
+            script_of_letter[word[0]] = _script(word[0])
+    scripts = [script_of_letter[word[0]] for _, word in words]
     keys: dict[str, str] = {}
     latin_share = scripts.count("latin") / max(1, len(scripts))
-    for m, script in zip(words, scripts, strict=True):
-        word = m.group(0)
+    for (start, word), script in zip(words, scripts, strict=True):
         if script == "latin":
-            mid_sentence = not _SENTENCE_START.search(text[max(0, m.start() - 3):m.start()])
-            is_name = (word[0].isupper() and mid_sentence) or (len(word) > 1 and word.isupper())
-            if latin_share < 0.5 or is_name:
+            # (the sentence-start test only for capitalized words, and only where it decides)
+            if latin_share < 0.5 or (len(word) > 1 and word.isupper()) or (
+                    word[0].isupper() and not _SENTENCE_START.search(text[max(0, start - 3):start])):
                 if len(word) >= 2:
                     tokens.add(f"w:{word.casefold()}")
             else:
                 continue
         elif script == "cyrillic":
-            if not (word[0].isupper() and not _SENTENCE_START.search(text[max(0, m.start() - 3):m.start()])):
+            if not (word[0].isupper() and not _SENTENCE_START.search(text[max(0, start - 3):start])):
                 continue
         elif script not in ("arabic", "hebrew", "devanagari"):
             continue

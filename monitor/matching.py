@@ -26,10 +26,10 @@ from monitor.crosslingual import evidence, idf_weights, token_hash, weighted_cos
 from monitor.figures import Figure, extract_figures
 from monitor.fingerprint import Fingerprinter, passages
 from monitor.items import item_text
-from monitor.lshindex import band_rows, lsh_candidates, lsh_candidates_many, placeholder, write_band_rows
+from monitor.lshindex import band_rows, lsh_candidates, lsh_candidates_many, placeholder
 from monitor.normalize import normalize_text
 from monitor.store import Store, in_chunks, insert_ignore, insert_ignore_bulk
-from monitor.store.tables import evidence_tokens, fingerprints, items, matches
+from monitor.store.tables import evidence_tokens, fingerprints, items, lsh_bands, matches
 from monitor.store.tables import passages as passages_table
 from monitor.timeutil import utcnow
 
@@ -145,7 +145,8 @@ def batch_index_rows(rows: Iterable[tuple[int, str, str | None, str | None, str 
 def write_index_rows(conn: Connection, rows: Mapping[str, list[dict[str, Any]]]) -> int:
     """Store rows from ``batch_index_rows``; returns how many items were newly fingerprinted."""
     new = insert_ignore(conn, fingerprints, rows["fingerprints"], ["item_id"])
-    write_band_rows(conn, rows["lsh_bands"])
+    # the bulk path: nothing here needs the inserted counts (write_band_rows returns one)
+    insert_ignore_bulk(conn, lsh_bands, rows["lsh_bands"], ["item_id"])
     insert_ignore_bulk(conn, passages_table, rows["passages"], ["hash", "item_id"])
     insert_ignore_bulk(conn, evidence_tokens, rows["evidence_tokens"], ["token", "item_id"])
     return new
@@ -363,7 +364,8 @@ def crosslingual_candidates(conn: Connection, item_id: int, lang: str | None, to
             continue
         if other_lang in best and best[other_lang].score >= score:
             continue
-        shared = sorted((tokens[h] for h in common & rare_set), key=lambda t: (df[token_hash(t)], t))
+        # tokens maps each token's hash to it: sort the hashes by (df, token), not re-hash the tokens
+        shared = [tokens[h] for h in sorted(common & rare_set, key=lambda h: (df[h], tokens[h]))]
         best[other_lang] = Candidate(other, "crosslingual", score, None, None, {"shared": shared[:20]})
     return [best[k] for k in sorted(best)]
 
