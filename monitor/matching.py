@@ -261,6 +261,7 @@ class EvidenceStats:
         self.df: dict[int, int] = {}  # token -> items carrying it (0: none)
         self.postings: dict[int, list[tuple[int, str | None]]] = {}  # rare token -> (item, lang)
         self.tokens_of: dict[int, list[int]] = {}  # item -> its tokens, sorted
+        self.lang_of: dict[int, str | None] = {}  # stored item -> its language
         self._weights: dict[int, tuple[dict[int, float], float]] = {}  # item -> (weights, norm)
 
     def _rows(self, sql: str, values: Sequence[int]) -> Iterable[Any]:
@@ -285,10 +286,21 @@ class EvidenceStats:
         """Which items (with their language) carry each of these rare tokens."""
         missing = sorted({t for t in tokens if t not in self.postings})
         self.postings.update({h: [] for h in missing})
-        for h, item_id, lang in self._rows(
-                "SELECT e.token, e.item_id, i.lang FROM evidence_tokens e JOIN items i ON i.id = e.item_id "
-                "WHERE e.token IN ({})", missing):
-            self.postings[int(h)].append((int(item_id), lang))
+        # no join with items (it cost three times the lookup): the languages of the items this
+        # run indexed are known, the others' are read once; rows of an item no longer stored
+        # count for nothing, as under the join
+        rows = [(int(h), int(i)) for h, i in self._rows(
+            "SELECT token, item_id FROM evidence_tokens WHERE token IN ({})", missing)]
+        self.load_langs(i for _, i in rows)
+        for h, item_id in rows:
+            if item_id in self.lang_of:
+                self.postings[h].append((item_id, self.lang_of[item_id]))
+
+    def load_langs(self, ids: Iterable[int]) -> None:
+        missing = sorted({i for i in ids if i not in self.lang_of})
+        self.lang_of.update({i: self.known[i].lang for i in missing if i in self.known})
+        self.lang_of.update({int(i): lang for i, lang in self._rows(
+            "SELECT id, lang FROM items WHERE id IN ({})", [i for i in missing if i not in self.known])})
 
     def load_items(self, ids: Iterable[int]) -> None:
         missing = sorted({i for i in ids if i not in self.tokens_of})
