@@ -17,7 +17,10 @@ _CELL = frozenset({"td", "th"})
 # Content of these never reads as text (img, the usual tracking pixel, is a void element with no text).
 _SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head",
                    "math", "canvas", "video", "audio", "select", "button", "form", "title", "map"})
-_SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of horizontal space become one space. Only the runs that are not already a single
+# space are replaced: the same text, without rewriting every gap between two words.
+_OTHER_SPACE = r"\t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"  # horizontal space but " "
+_SPACE_RUNS = re.compile(rf"[{_OTHER_SPACE}][ {_OTHER_SPACE}]*| [ {_OTHER_SPACE}]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 # C0/C1 controls (PostgreSQL refuses NUL), zero-width and bidi marks that only hide in text.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u00ad\u200b\u200e\u200f\u2060\ufeff\ufffe\uffff]")
@@ -78,7 +81,7 @@ def _one_pass(markup: str) -> str:
 
 def _tidy(text: str) -> str:
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n")]
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
 
 

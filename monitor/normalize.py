@@ -44,7 +44,11 @@ _QUOTES = str.maketrans({c: '"' for c in "\u201c\u201d\u201e\u201f\u00ab\u00bb\u
 _ARABIC_CHARS = re.compile("[" + "".join(map(chr, _ARABIC_LETTERS)) + "]")
 _QUOTE_CHARS = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + "]+")
 _DASHES = re.compile("[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d\u2e3a\u2e3b]")
-_SPACES = re.compile(r"[^\S\n]+")
+# Runs of space other than newlines ([^\S\n]+) become one space; only the runs that are not
+# already a single space are replaced (the same text, far fewer replacements).
+_SPACE_RUNS = re.compile(r"[^\S\n ][^\S\n]*| [^\S\n]+")
+# every character _HEH_YEH, _ARABIC_LETTERS and _HARAKAT change is in the Arabic block
+_ARABIC_BLOCK = re.compile("[\u0600-\u06ff]")
 _NEWLINES = re.compile(r"\s*\n\s*")
 # Markup that survived one round of HTML decoding (double-encoded feeds) is neutralized
 # rather than decoded forever, so normalization stays idempotent.
@@ -148,12 +152,16 @@ def _normalize_once(text: str, lang: str | None) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = html_to_text(text)
-    text = _TAG_LIKE.sub("< ", text)
-    text = _ENTITY_LIKE.sub("& ", text)
-    text = _HEH_YEH.sub("\u0647\u200c\u06cc", text)
-    if _ARABIC_CHARS.search(text):
-        text = text.translate(_ARABIC_LETTERS)
-    text = _HARAKAT.sub("", text)
+    # (each rule below runs only on texts holding a character it can change)
+    if "<" in text:
+        text = _TAG_LIKE.sub("< ", text)
+    if "&" in text:
+        text = _ENTITY_LIKE.sub("& ", text)
+    if _ARABIC_BLOCK.search(text):
+        text = _HEH_YEH.sub("\u0647\u200c\u06cc", text)
+        if _ARABIC_CHARS.search(text):
+            text = text.translate(_ARABIC_LETTERS)
+        text = _HARAKAT.sub("", text)
     text = digits_to_ascii(text)
     text = _QUOTE_CHARS.sub(_translate_quotes, text)
     text = _DASHES.sub("-", text)
@@ -161,8 +169,10 @@ def _normalize_once(text: str, lang: str | None) -> str:
     if ZWNJ in text:  # both patterns match only ZWNJ; a text without one skips their scans
         text = _ZWNJ_RUN.sub(ZWNJ, text)
         text = _ZWNJ_EDGE.sub("", text)
-    text = _SPACES.sub(" ", text)
-    text = _NEWLINES.sub("\n", text).strip()
+    text = _SPACE_RUNS.sub(" ", text)
+    if "\n" in text:
+        text = _NEWLINES.sub("\n", text)
+    text = text.strip()
     text = _remove_boilerplate(text)
     return " ".join(text.split())
 
