@@ -349,10 +349,12 @@ _AGE_DECADE = re.compile(
     r"(?![^\W\d_])", re.I)
 
 
-# A clock phrase starts at its preposition or hour word. Letters that IGNORECASE matches to a
-# different letter than lower() gives ("ı" is "i", "ſ" is "s" to it) keep the full scan.
+# A clock phrase starts at its preposition or hour word: tried only at words starting like one.
+# A text holding a character that IGNORECASE matches to one of their letters while lower() gives
+# another ("ı" is "i" to it, "ſ" is "s", rounded Cyrillic "ᲂ" is "о"; every code point tested)
+# keeps the full scan.
 _CLOCK_PREFIXES = word_prefixes(["las", "la", "às", "as", "alle", "all", "à", "um", "gegen", *_HOUR_WORDS])
-_CASE_TRAPS = re.compile("[ıſẛ]")
+_CASE_TRAPS = re.compile("[\u0131\u017f\u1c80-\u1c85]")
 
 
 def _clock_word_spans(text: str, candidates: list[tuple[int, str]]) -> Iterator[Span]:
