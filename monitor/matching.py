@@ -434,7 +434,9 @@ def find_matches_many(conn: Connection, ids: Sequence[int], settings: MatchingSe
                       total: int | None = None,
                       known_evidence: Mapping[int, ItemEvidence] | None = None) -> dict[int, list[Candidate]]:
     """Every verified near-duplicate of each indexed item of ``ids`` (unindexed ones are left
-    out). ``known_evidence``: item evidence already computed (by indexing), else recomputed."""
+    out). ``known_evidence``: item evidence already computed by indexing (else recomputed); it
+    also stands in for those items' stored evidence tokens and language when they are candidates,
+    so it must be the evidence they were indexed with."""
     fps = candidate_fingerprints(conn, sorted(set(ids)))
     queried = sorted(fps)
     if not queried:
@@ -482,7 +484,8 @@ def find_matches(conn: Connection, item_id: int, settings: MatchingSettings,
 def match_items(store: Store, settings: MatchingSettings, ids: Sequence[int],
                 known_evidence: Mapping[int, ItemEvidence] | None = None) -> int:
     """Find and store near-duplicates of ``ids`` among all indexed items. Returns new matches.
-    ``known_evidence``: the items' evidence when the caller has it (see ``batch_index_rows``)."""
+    ``known_evidence``: the evidence items were indexed with, when the caller has it (see
+    ``find_matches_many``)."""
     now = utcnow()
     rows: dict[tuple[int, int], dict[str, Any]] = {}
     with store.read() as conn:
