@@ -53,7 +53,7 @@ def pair_links(rows: list[dict[str, str]], threshold: float | None = None) -> st
     chosen = MatchingSettings().crosslingual_threshold if threshold is None else threshold
     lines = ["Pairwise links across languages (the store's rule, `matching.crosslingual_threshold`):\n",
              "| evidence cosine ≥ | links | precision % | recall of translation pairs % |", "|---:|---:|---:|---:|"]
-    for t in (0.2, 0.25, chosen, 0.4, 0.5):
+    for t in sorted({0.15, 0.2, 0.25, 0.3, 0.4, 0.5, chosen}):  # the default once, in order
         linked = score >= t
         prec = 100 * float(same[linked].mean()) if linked.any() else 0.0
         rec = 100 * float((linked & same).sum() / max(1, same.sum()))
