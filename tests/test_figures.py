@@ -189,6 +189,102 @@ def test_persian_thousand_billion_is_one_scale() -> None:
     assert _money("بودجه عمرانی ۳ هزار میلیارد تومان است.", "fa") == [(3e12, "IRT")]
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("Inflation rose to 5.5pc in March, the highest in a year.", 5.5),
+    ("Inflation rose to 5.5 pc in March, the highest in a year.", 5.5),
+    ("The Bank of England held interest rates at 0.25pc.", 0.25),
+])
+def test_british_pc_after_a_number_is_percent(text: str, value: float) -> None:
+    assert [(f.value, f.kind) for f in extract_figures(text, "en")] == [(value, "percent")]
+
+
+def test_capital_pcs_after_a_number_are_personal_computers() -> None:
+    (fig,) = extract_figures("The council bought 300 PCs for its libraries.", "en")
+    assert (fig.value, fig.kind, fig.unit) == (300.0, "count", "pcs")
+
+
+def test_a_k_glued_to_digits_is_a_thousand() -> None:
+    (fig,) = extract_figures("The petition gathered 300k signatures in a week.", "en")
+    assert (fig.value, fig.raw, fig.kind, fig.unit) == (300_000.0, "300k", "count", "signatures")
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("The job pays $50k a year plus bonuses.", 50_000, "USD"),
+    ("Junior doctors start on £30k, the union said.", 30_000, "GBP"),
+])
+def test_a_k_glued_to_a_currency_amount_is_money(text: str, value: int, unit: str) -> None:
+    assert _money(text, "en") == [(float(value), unit)]
+
+
+def test_a_spaced_km_stays_a_distance() -> None:
+    (fig,) = extract_figures("The marchers walked the last 5 km in silence.", "en")
+    assert (fig.value, fig.unit) == (5.0, "km")
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("She won the 10K run in Central Park.", [10.0]),  # a capital K: a race distance or a screen resolution
+    ("More than 2,000 runners joined the 5k race on Sunday.", [2000.0, 5.0]),
+])
+def test_a_capital_k_and_a_k_race_are_not_thousands(text: str, values: list[float]) -> None:
+    assert [f.value for f in extract_figures(text, "en")] == values
+
+
+def test_a_glued_m_before_strong_is_a_million() -> None:
+    (fig,) = extract_figures("A 1.5m-strong army is massing on the border.", "en")
+    assert (fig.value, fig.raw, fig.kind, fig.unit) == (1_500_000.0, "1.5m", "count", "army")
+
+
+def test_a_glued_m_before_another_hyphenated_word_stays_metres() -> None:
+    # only "-strong" says the m counts people: "1.5m-high", "1.5m-wide" are lengths
+    (fig,) = extract_figures("Residents built a 1.5m-high wall around the camp.", "en")
+    assert (fig.value, fig.scale) == (1.5, None)
+
+
+def test_a_glued_bn_before_a_hyphenated_phrase_is_money() -> None:
+    assert _money("The ministry signed a $2bn-a-year deal with the contractor.", "en") == [(2e9, "USD")]
+
+
+def test_the_noun_after_strong_is_what_a_number_counts() -> None:
+    (fig,) = extract_figures("A 1,000-strong crowd gathered outside parliament.", "en")
+    assert (fig.value, fig.unit) == (1000.0, "crowd")
+
+
+def test_a_percent_after_at_is_not_a_clock_time() -> None:
+    (fig,) = extract_figures("The central bank kept its key rate at 5.25% on Thursday.", "en")
+    assert (fig.value, fig.kind) == (5.25, "percent")
+
+
+@pytest.mark.parametrize(("text", "lang", "unit"), [
+    ("Über 30.000 politische Gefangene sitzen in den Haftanstalten des Landes.", "de",
+     "politische gefangene"),
+    ("В стране содержатся более 30 000 политических заключённых.", "ru", "политических заключённых"),
+    ("У країні утримують понад 30 000 політичних в'язнів.", "uk", "політичних в'язнів"),
+])
+def test_an_adjective_before_its_noun_is_part_of_the_unit(text: str, lang: str, unit: str) -> None:
+    (fig,) = extract_figures(text, lang)
+    assert (fig.value, fig.unit) == (30_000.0, unit)
+
+
+def test_a_german_noun_alone_is_the_unit() -> None:
+    (fig,) = extract_figures("Am Samstag demonstrierten 5000 Menschen in Berlin.", "de")
+    assert fig.unit == "menschen"
+
+
+def test_a_russian_singular_noun_ending_like_an_adjective_is_the_unit_alone() -> None:
+    (fig,) = extract_figures("ЕС ввёл 500 санкций против компаний.", "ru")
+    assert fig.unit == "санкций"
+
+
+@pytest.mark.parametrize(("text", "lang", "unit"), [
+    ("Le régime détient 30 000 prisonniers politiques, selon le rapport.", "fr", "prisonniers"),
+    ("El régimen mantiene a 30.000 presos políticos, según el informe.", "es", "presos"),
+    ("Il regime detiene 30.000 prigionieri politici, secondo il rapporto.", "it", "prigionieri"),
+])
+def test_romance_units_are_the_noun_before_its_adjective(text: str, lang: str, unit: str) -> None:
+    (fig,) = extract_figures(text, lang)
+    assert (fig.value, fig.unit) == (30_000.0, unit)
+
+
 @pytest.mark.parametrize(("text", "lang"), [
     ("Entre 3 et 4 millions de personnes ont manifesté samedi.", "fr"),
     ("Zwischen 3 und 4 Millionen Menschen sind von der Dürre betroffen.", "de"),

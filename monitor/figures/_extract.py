@@ -103,6 +103,18 @@ _RANGE_AND = re.compile(r"\s?(?:(?:and|et|und|e|y|и|і)\s|[وו][-־]?\s?|ל[-�
 _UNIT_WORD = re.compile(r"\s?-?(" + _LETTER + r"+(?:[-'’]" + _LETTER + r"+)*)")
 _HAN_UNIT = re.compile(r"(?:[名个個位家头頭只条條项項座艘架台辆輛次]\s?)?([\u4e00-\u9fff]{1,2})")
 _ADJ_SUFFIX = re.compile(r"(?:al|ic|ive|ous|ian|ish|ese|ern|ary|ful|ed)$")
+# languages that put the adjective before its noun too: German "politische Gefangene" (an inflected
+# lowercase word before a capitalized noun), Russian and Ukrainian plural adjectives ("политических
+# заключённых", "політичних в'язнів"; the plural endings only: singular "-ий" ends nouns like "санкций")
+_GERMAN_ADJ = re.compile(r"(?:e|en|er|es|em)$")
+_SLAVIC_ADJ = re.compile(r"(?:ых|их|ые|ие)$")
+# a scale letter glued to a number without a currency: "300k signatures" (lowercase only: "10K run"
+# and "4K" screens name a race distance and a resolution, as "the 5k race" does), and "m" only in
+# "1.5m-strong", since "1.5m-high" and "a 3m wall" are metres
+_GLUED_THOUSAND = re.compile(r"k(?![^\W_])(?!-?\s?(?:run|race|walk)\b)")
+_GLUED_MILLION_STRONG = re.compile(r"[mM](?=-strong(?!" + _LETTER + r"))")
+# "a 1.5m-strong army", "a 1,000-strong crowd": the number counts the noun after "-strong"
+_STRONG = re.compile(r"-strong(?!" + _LETTER + r")", re.I)
 # letters only Turkish (and Azerbaijani) write among the languages the extractor reads
 _TURKISH_LETTERS = re.compile("[ğışĞİŞ]")
 _LEFT_GLUED = re.compile(r"[A-Za-zÀ-ɏЀ-ӿ](?:-)?$")
@@ -123,7 +135,7 @@ def _claim(spans: list[Span], size: int) -> tuple[list[Span], bytearray]:
     return kept, taken
 
 
-def _unit_after(text: str, pos: int) -> str | None:
+def _unit_after(text: str, pos: int, lang: str | None = None) -> str | None:
     """The counted noun after a number: one word, two for "political prisoners"."""
     words: list[str] = []
     while len(words) < 2:
@@ -147,8 +159,11 @@ def _unit_after(text: str, pos: int) -> str | None:
         words.append(low)
         pos = m.end()
         first = words[0]
-        two = _ADJ_SUFFIX.search(first) is not None or (word[:1].isupper() and len(words) == 1
-                                                       and text[pos:pos + 2].strip()[:1].isupper())
+        next_upper = text[pos:pos + 2].strip()[:1].isupper()
+        two = len(words) == 1 and (
+            _ADJ_SUFFIX.search(first) is not None or (word[:1].isupper() and next_upper)
+            or (lang == "de" and word[:1].islower() and next_upper and _GERMAN_ADJ.search(first) is not None)
+            or _SLAVIC_ADJ.search(first) is not None)
         if not two:
             break
     return " ".join(words) if words else None
@@ -222,6 +237,11 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
         elif m_spaced:  # "R$ 2,5 bi", "R$ 300 mi"
             scale = _scale_value(m_spaced.group(1), lang, lex.SPACED_SCALES_AFTER_CURRENCY)
             pos = m_spaced.end()
+    else:
+        m_letter = _GLUED_THOUSAND.match(text, pos, limit) or _GLUED_MILLION_STRONG.match(text, pos, limit)
+        if m_letter:
+            scale = 10**3 if m_letter.group() == "k" else 10**6
+            pos = m_letter.end()
 
     if not percent:
         m_pct = _PERCENT_AFTER.match(text, pos, limit)
@@ -262,7 +282,8 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
     elif _YEAR_CUE.search(before[-8:]) and plain_digits and len(raw) == 4 and 1000 <= value <= 2100:
         kind = "year"
     if kind == "count":
-        unit = _unit_after(text[:limit], pos)
+        m_strong = _STRONG.match(text, pos, limit)
+        unit = _unit_after(text[:limit], m_strong.end() if m_strong else pos, lang)
     total = value * scale
     if m_cur:  # the currency sign belongs to what a reader sees: "$2 billion"
         start -= len(before) - m_cur.start()

@@ -179,7 +179,8 @@ SPACED_SCALES_AFTER_CURRENCY: list[tuple[str, int]] = [
 # Percent: sign after the number, words after it, or markers before it (Turkish "%13", "yüzde 13").
 PERCENT_AFTER = (
     r"[%％٪]|per\s?cent\b|percent\b|prozent\b|pour\s?cent\b|por\s?ciento\b|per\s?cento\b|percento\b"
-    r"|por\s?cento\b|процент\w*|відсот\w*|در[\s\u200c]?صد|بالمئة|بالمائة|في\s?المئة|في\s?المائة|فیصد\w*|سلنه|سلنې"
+    # British press "5.5pc": lowercase only, so "300 PCs" (personal computers) stays a count
+    r"|por\s?cento\b|(?-i:pc)(?![^\W\d_])|процент\w*|відсот\w*|در[\s\u200c]?صد|بالمئة|بالمائة|في\s?المئة|في\s?المائة|فیصد\w*|سلنه|سلنې"
     r"|لەسەد|प्रतिशत|אחוז(?:ים)?"
 )
 PERCENT_BEFORE = r"(?:[%％٪]\s?|yüzde\s|لە\s?سەدا\s|%\s?)$"

@@ -81,6 +81,8 @@ _TIME_COLON = re.compile(_D + r"(\d{1,2})[:：](\d{2})(?![\d:])" + _AMPM + "?")
 _TIME_H = re.compile(_D + r"(\d{1,2})(?:\.|\s?h\s?)(\d{2})(?!\d)(?:" + _AMPM + r"|\s?(Uhr|h|बजे|بجے|بجو)(?!\w))?")
 _TIME_HOUR = re.compile(_D + r"(\d{1,2})(?:" + _AMPM + r"|\s?(Uhr|h|ч\.)(?![\w/]))")
 _TIME_CUE = re.compile(TIME_CUES, re.I)
+# "at 0.25pc", "at 5.30%": a percent sign or word after the number outweighs the "at" before it
+_PERCENT_NEXT = re.compile(r"\s?(?:[%％٪]|pc(?![^\W\d_])|per\s?cent)")
 _PM_AFTER = (r"مساءً|مساءا|مساء|بعد\s?از\s?ظهر|بعدازظهر|عصر|ئێوارە|دوای\s?نیوەڕۆ|شام|شب"
              r"|час(?:а|ов)?\s(?:дня|вечера)|годин[иа]?\s(?:дня|вечора)"
              # European parts of the day after a clock time ("las 5.30 de la tarde", "alle 4 del pomeriggio")
@@ -262,7 +264,8 @@ def composite_spans(text: str) -> Iterator[Span]:
     for m in _matches_at(_TIME_H, text, runs):
         ampm, clock = m.group(3), m.group(4)
         h_sep = "h" in text[m.end(1):m.start(2)]  # "07h55", "11 h 15"
-        cue = _TIME_CUE.search(text, max(0, m.start() - 12), m.start()) is not None
+        cue = _TIME_CUE.search(text, max(0, m.start() - 12), m.start()) is not None \
+            and _PERCENT_NEXT.match(text, m.end()) is None
         if h_sep or ampm or clock or cue:
             v = _hours(_num(m.group(1)), _num(m.group(2)), ampm)
             if v is not None:
