@@ -211,8 +211,12 @@ def main(argv: list[str] | None = None) -> int:
         "`שלושת אלפים`; `בשנת אלפיים` is a year). Every change left both halves exactly as they were "
         "(mean 96.82, tune 98.28, check 95.71), so this round is measured by its unit tests, not by NTREX. "
         "Left for want of a safe rule: Spanish `MM€` (millions in some countries' usage, thousands of millions "
-        "in others'), Mexican `mdd`/`mdp`, bare `pesos`, `ريال`, `درهم` (the country is unknown), British "
-        "`5.5pc` and `1.5m-strong`.\n\n"
+        "in others'), Mexican `mdd`/`mdp`, bare `pesos`, `ريال`, `درهم` (the country is unknown). "
+        "The sixth round, probed the same way, reads British `5.5pc` as a percent (lowercase only: `300 PCs` "
+        "stay a count), a `k` glued to digits as a thousand (`300k signatures`; not a capital `10K` or a "
+        "`5k race`), a glued `m` as a million only before `-strong` (`1.5m-high` stays metres), and keeps "
+        "a German, Russian or Ukrainian adjective in the unit (`politische Gefangene`), leaving NTREX "
+        "exactly as it was.\n\n"
         + "\n".join(lines)
         + "\n\nPer language on the two halves:\n\n" + "\n".join(halves)
         + f"\n\nTargets: mean {all_m[1]:.2f} (target 97: {'met' if all_m[1] >= 97 else 'not met'}); "
