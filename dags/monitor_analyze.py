@@ -19,7 +19,8 @@ DOC = """
 
 Runs whenever `monitor_ingest` updates the `monitor://store/items` Asset (or by hand).
 
-1. **plan** — ids of the items not yet analysed, in batches of `matching.batch_size`.
+1. **plan** — ids of the items not yet analysed, in batches of `matching.batch_size` (and, when
+   `matching.bands` or `matching.rows` changed, the LSH band index rebuilt from the fingerprints).
 2. **annotate** (mapped per batch) — language, normalized text, figures, MinHash fingerprints,
    LSH band keys, passages and evidence tokens in the store, in one pass over the batch.
 3. **match** (mapped per batch, after every batch is indexed) — near-duplicate candidates from the
@@ -41,8 +42,10 @@ def monitor_analyze() -> None:
     @task
     def plan() -> list[list[int]]:
         from monitor.analyze import pending_batches
+        from monitor.lshindex import ensure_band_layout
 
         settings, store = open_monitor()
+        ensure_band_layout(store, settings.matching)  # a changed band layout re-keys the index first
         return pending_batches(store, settings.matching.batch_size)
 
     @task(map_index_template="{{ batch_label }}")

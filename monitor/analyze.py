@@ -223,8 +223,10 @@ def analyze_pending(store: Store, settings: Settings, *, identifier: LanguageIde
                     progress: Callable[[str, int], None] | None = None) -> AnalyzeSummary:
     """Run every analysis step over all pending items. Safe to re-run at any point."""
     from monitor import alerts, figure_registry, matching, narratives
+    from monitor.lshindex import ensure_band_layout
     from monitor.review import config_provenance
 
+    ensure_band_layout(store, settings.matching)  # a changed band layout re-keys the index first
     batches = pending_batches(store, settings.matching.batch_size, limit)
     all_ids = [i for b in batches for i in b]
     summary = AnalyzeSummary(items=len(all_ids))

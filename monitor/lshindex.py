@@ -3,18 +3,22 @@ stored items share a band key with a signature (one indexed lookup per band)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection
+from sqlalchemy import Connection, delete, insert, select
 
 from monitor.config import MatchingSettings
 from monitor.errors import ConfigError
 from monitor.fingerprint import band_keys_matrix
-from monitor.store import insert_ignore
-from monitor.store.tables import LSH_MAX_BANDS, lsh_bands
+from monitor.store import Store, insert_ignore
+from monitor.store.tables import LSH_MAX_BANDS, fingerprints, lsh_bands, store_meta
+from monitor.timeutil import utcnow
+
+log = logging.getLogger(__name__)
 
 Signature = npt.NDArray[np.uint64]
 
@@ -111,3 +115,93 @@ def indexed_band_keys(conn: Connection, item_id: int, settings: MatchingSettings
     row = conn.exec_driver_sql(f"SELECT {cols} FROM lsh_bands WHERE item_id = {placeholder(conn)}",
                                (item_id,)).first()
     return [] if row is None else [int(k) for k in row if k is not None]
+
+
+# ------------------------------------------------------------------ the layout of the stored keys
+
+LAYOUT = "lsh_layout"  # the store_meta row naming the layout lsh_bands was built with
+_REBUILD_CHUNK = 2000
+
+
+def layout_name(settings: MatchingSettings) -> str:
+    """How ``settings`` cut a signature into band keys, e.g. ``24x3`` (bands x rows)."""
+    return f"{settings.bands}x{settings.rows}"
+
+
+def stored_layout(conn: Connection) -> str | None:
+    """The layout recorded for lsh_bands, or None when none is recorded yet."""
+    value = conn.execute(select(store_meta.c.value).where(store_meta.c.name == LAYOUT)).scalar_one_or_none()
+    return None if value is None else str(value)
+
+
+def detect_layout(conn: Connection) -> str | None:
+    """The layout of the keys already in lsh_bands, read off one indexed item (for stores indexed
+    before the layout was recorded): its bands are its filled columns, its rows the number whose
+    recomputed keys equal the stored ones. None when the index is empty; "unknown" when no
+    number of rows reproduces the keys (the fingerprints changed since)."""
+    cols = ", ".join(f"b.k{b}" for b in range(LSH_MAX_BANDS))
+    row = conn.exec_driver_sql(f"SELECT f.minhash, {cols} FROM lsh_bands b JOIN fingerprints f "
+                               "ON f.item_id = b.item_id ORDER BY b.item_id LIMIT 1").first()
+    if row is None:
+        return None
+    stored = [int(k) for k in row[1:] if k is not None]
+    sig = np.frombuffer(row[0], dtype="<u8")
+    for rows in range(1, sig.size // max(len(stored), 1) + 1):
+        keys = (band_keys_matrix(sig[None, :], len(stored), rows) >> np.int64(32)).astype(np.int32)[0]
+        if keys.tolist() == stored:
+            return f"{len(stored)}x{rows}"
+    return "unknown"
+
+
+def rebuild_band_index(conn: Connection, settings: MatchingSettings) -> int:
+    """Replace every row of lsh_bands with keys cut from the stored fingerprints by ``settings``,
+    in the caller's transaction (a crash leaves the old index whole). Returns the items indexed."""
+    band_keys32(np.zeros(settings.num_perm, dtype=np.uint64), settings)  # a layout too big fails here
+    conn.execute(delete(lsh_bands))
+    width = settings.num_perm * 8
+    done, last = 0, -1
+    while True:
+        chunk = conn.execute(select(fingerprints.c.item_id, fingerprints.c.minhash)
+                             .where(fingerprints.c.item_id > last, fingerprints.c.shingles > 0)
+                             .order_by(fingerprints.c.item_id).limit(_REBUILD_CHUNK)).all()
+        if not chunk:
+            return done
+        last = int(chunk[-1][0])
+        usable = [(int(i), m) for i, m in chunk if len(m) == width]  # other recipes: not comparable
+        if usable:
+            keys = band_keys32(np.stack([np.frombuffer(m, dtype="<u8") for _i, m in usable]), settings)
+            conn.execute(insert(lsh_bands), [{"item_id": i, **{f"k{b}": int(k) for b, k in enumerate(keys[j])}}
+                                             for j, (i, _m) in enumerate(usable)])
+            done += len(usable)
+
+
+def ensure_band_layout(store: Store, settings: MatchingSettings) -> int:
+    """Make lsh_bands match ``settings`` before items are indexed or looked up: keys cut with
+    another layout never equal the new ones, so every stored item would silently stop matching.
+    Records the layout in store_meta; when it differs from the stored keys' layout (a changed
+    ``matching.bands`` or ``matching.rows``), rebuilds the index from the fingerprints in one
+    transaction. Safe to call from concurrent runs (one rebuilds, the others find it done).
+    Returns the number of items re-keyed (0 when nothing changed)."""
+    want = layout_name(settings)
+    with store.read() as conn:
+        if stored_layout(conn) == want:
+            return 0
+    with store.write() as conn:
+        if conn.dialect.name == "postgresql":  # SQLite's write transaction is already exclusive
+            conn.exec_driver_sql("LOCK TABLE store_meta IN EXCLUSIVE MODE")
+        have = stored_layout(conn)
+        if have == want:
+            return 0
+        before = have if have is not None else detect_layout(conn)
+        rebuilt = 0
+        if before is not None and before != want:
+            log.warning("matching layout changed from %s to %s (bands x rows): rebuilding the LSH band index",
+                        before, want)
+            rebuilt = rebuild_band_index(conn, settings)
+            log.warning("LSH band index rebuilt for %d items with layout %s", rebuilt, want)
+        row = {"value": want, "updated_at": utcnow()}
+        if have is None:
+            conn.execute(insert(store_meta).values(name=LAYOUT, **row))
+        else:
+            conn.execute(store_meta.update().where(store_meta.c.name == LAYOUT).values(**row))
+        return rebuilt

@@ -87,8 +87,7 @@ def prune(store: Store, retention_days: int, *, clock: Clock = utcnow, dry_run: 
 
 def optimize_database(store: Store) -> list[str]:
     """Reclaim space and refresh planner statistics: ``VACUUM`` + ``ANALYZE`` (plus a WAL
-    checkpoint on SQLite, and a rebuild of the LSH band indexes on PostgreSQL). Returns the
-    statements run."""
+    checkpoint on SQLite). Returns the statements run."""
     # VACUUM cannot run inside a transaction on either database. SQLite connections of the store
     # open a transaction on every use (see monitor.store.db), so use the driver connection there.
     if store.dialect == "sqlite":
@@ -102,9 +101,11 @@ def optimize_database(store: Store) -> list[str]:
         finally:
             raw.close()
         return statements
-    # Random band keys leave lsh_bands' B-trees ~70% full; a rebuild fills them to 90%, which
-    # new items then use up before pages split again (100k items: 1,036 -> 914 bytes each).
-    statements = ["REINDEX TABLE CONCURRENTLY lsh_bands", "VACUUM (ANALYZE)"]
+    # No routine REINDEX of lsh_bands: random band keys leave its B-trees ~70% full, and a rebuild
+    # packs them to 90% only for the next inserts to split nearly every page; the size per item
+    # then overshoots what it was before the rebuild (benchmarks.lsh_regrowth: 805 B as inserted,
+    # 708 after REINDEX, 1,067 after 20% more items).
+    statements = ["VACUUM (ANALYZE)"]
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for stmt in statements:
             conn.execute(text(stmt))

@@ -3,6 +3,8 @@ key collisions rejected by verification, and the migration from the one-row-per-
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from sqlalchemy import Connection, text
@@ -14,9 +16,13 @@ from monitor.lshindex import (
     Signature,
     band_keys32,
     band_rows,
+    detect_layout,
+    ensure_band_layout,
     indexed_band_keys,
+    layout_name,
     lsh_candidates,
     lsh_candidates_many,
+    stored_layout,
     write_band_rows,
 )
 from monitor.matching import find_matches
@@ -197,3 +203,96 @@ def test_migration_from_one_row_per_band_keeps_every_lookup(database_url: str) -
     finally:
         store.close()
 
+
+
+# ------------------------------------------------------------------ the recorded layout
+
+OLD = MatchingSettings(bands=32, rows=4)  # the default before 24 x 3
+
+
+def _legacy_store(store: Store, n: int, settings: MatchingSettings, seed: int = 21) -> tuple[list[int], list[Any]]:
+    """Items indexed with ``settings`` and no layout recorded (a store from before store_meta)."""
+    rng = np.random.default_rng(seed)
+    docs = [_shingles(rng) for _ in range(n)]
+    with store.write() as conn:
+        ids = _add_items(conn, [_sig(d) for d in docs])
+        write_band_rows(conn, [r for i, d in zip(ids, docs, strict=True) for r in band_rows(i, _sig(d), settings)])
+    return ids, docs
+
+
+def test_the_layout_of_unrecorded_keys_is_read_off_the_index(store: Store) -> None:
+    with store.read() as conn:
+        assert detect_layout(conn) is None  # nothing indexed yet
+    _legacy_store(store, 3, MatchingSettings(bands=16, rows=4))
+    with store.read() as conn:
+        assert stored_layout(conn) is None
+        assert detect_layout(conn) == "16x4"
+    with store.write() as conn:  # keys no recipe reproduces (fingerprints changed since)
+        conn.execute(text("UPDATE lsh_bands SET k0 = k0 + 1"))
+    with store.read() as conn:
+        assert detect_layout(conn) == "unknown"
+
+
+def test_a_changed_layout_is_rebuilt_once_and_every_item_is_found_again(store: Store) -> None:
+    ids, docs = _legacy_store(store, 40, OLD)
+    rng = np.random.default_rng(5)
+    copy = _sig(_copy(rng, docs[7], 0.8))
+    with store.read() as conn:  # new keys against old ones: nothing is found
+        assert ids[7] not in lsh_candidates(conn, copy, SETTINGS)
+    assert ensure_band_layout(store, SETTINGS) == 40
+    with store.read() as conn:
+        assert stored_layout(conn) == layout_name(SETTINGS)
+        assert ids[7] in lsh_candidates(conn, copy, SETTINGS)
+        for i, d in zip(ids, docs, strict=True):
+            assert indexed_band_keys(conn, i, SETTINGS) == band_keys32(_sig(d), SETTINGS)[0].tolist()
+    assert ensure_band_layout(store, SETTINGS) == 0  # recorded: the next run only reads it
+    assert ensure_band_layout(store, OLD) == 40  # and back, when the config goes back
+    with store.read() as conn:
+        assert stored_layout(conn) == "32x4"
+        assert indexed_band_keys(conn, ids[0], OLD) == band_keys32(_sig(docs[0]), OLD)[0].tolist()
+
+
+def test_a_store_indexed_with_the_current_layout_is_only_recorded(store: Store) -> None:
+    _legacy_store(store, 5, SETTINGS)
+    with store.read() as conn:
+        before = sorted(tuple(r) for r in conn.execute(text("SELECT * FROM lsh_bands")))
+    assert ensure_band_layout(store, SETTINGS) == 0
+    with store.read() as conn:
+        assert stored_layout(conn) == layout_name(SETTINGS)
+        assert sorted(tuple(r) for r in conn.execute(text("SELECT * FROM lsh_bands"))) == before
+
+
+def test_a_layout_the_index_cannot_hold_fails_before_touching_it(store: Store) -> None:
+    _legacy_store(store, 5, OLD)
+    with pytest.raises(ConfigError, match="at most 32 bands"):
+        ensure_band_layout(store, MatchingSettings(bands=64, rows=2))
+    with store.read() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM lsh_bands")).scalar_one() == 5
+        assert detect_layout(conn) == "32x4"
+
+
+def _ensure_in_child(url: str, out: Any) -> None:
+    s = open_store(url)
+    try:
+        out.put(ensure_band_layout(s, SETTINGS))
+    finally:
+        s.close()
+
+
+def test_two_processes_changing_the_layout_at_once_rebuild_it_once(store: Store, database_url: str) -> None:
+    import multiprocessing as mp
+
+    _legacy_store(store, 300, OLD)
+    ctx = mp.get_context("spawn")
+    out: Any = ctx.Queue()
+    procs = [ctx.Process(target=_ensure_in_child, args=(database_url, out)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    results = sorted(out.get(timeout=120) for _ in procs)
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    assert results == [0, 300]
+    with store.read() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM lsh_bands")).scalar_one() == 300
+        assert stored_layout(conn) == layout_name(SETTINGS)

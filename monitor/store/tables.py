@@ -140,6 +140,16 @@ lsh_bands = Table(
             postgresql_where=text(f"k{b} IS NOT NULL")) for b in range(LSH_MAX_BANDS)),
 )
 
+# Facts about how the store's derived tables were built, by name: "lsh_layout" is the band layout
+# (bands x rows) of lsh_bands' keys, so a changed matching.bands or .rows rebuilds the index
+# (monitor.lshindex.ensure_band_layout) instead of silently missing every stored item.
+store_meta = Table(
+    "store_meta", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(200), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 # Language-independent evidence (figures, names, consonant keys; monitor.crosslingual),
 # hashed to 64 bits: candidates for linking translations that share no words.
 evidence_tokens = Table(
