@@ -162,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
               "near 70% full. One row per band key pays the tuple cost 32 times per document; GIN entries "
               "for distinct keys cost more than B-tree entries; one row per item with a B-tree per band "
               "column pays the tuple cost once. Keys shared by many items would compress (GIN posting lists, "
-              "B-tree deduplication), but only by turning them into candidates that every lookup must reject."]
+              "B-tree deduplication), but only by turning them into candidates that every lookup must reject.",
+              "", "The storage layouts are compared at 32 bands × 4 rows, the default until 2026-12-07; with the "
+              "default since then, 24 × 3, every per-band cost shrinks by a quarter and the chosen layout holds "
+              "807 B/doc as inserted at 100,000 documents (section 'The LSH index in the store at scale')."]
     body = "\n".join(lines)
     print(body)
     if not args.no_report:
