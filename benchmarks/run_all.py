@@ -37,6 +37,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "growth": ("benchmarks.growth", ["--from-json", SCALE_RUNS], ["--from-json", SCALE_RUNS]),
     "lsh-layouts": ("benchmarks.lsh_layouts", [], ["--size", "20000"]),
     "lsh-regrowth": ("benchmarks.lsh_regrowth", [], ["--size", "20000"]),
+    "lsh-rekey": ("benchmarks.lsh_rekey", ["--sizes", "100000,1000000"], ["--sizes", "20000"]),
 }
 
 
