@@ -70,10 +70,6 @@ def _grow(pg_url: str, size: int, settings: MatchingSettings, rebuild: bool) -> 
     url = scale._fresh_url("postgresql", pg_url, Path("."), size)
     assert url is not None
     store = scale._prepare_store(url)
-    with store.write() as conn:
-        conn.execute(text("INSERT INTO feeds (id, name, url, outlet, tags, enabled, consecutive_failures, created_at)"
-                          " VALUES (1, 'synthetic', 'https://example.org/rss', 'synthetic', '[]', true, 0,"
-                          " '2026-01-01 00:00:00')"))
     rng = np.random.default_rng(3)
     fp = Fingerprinter(num_perm=settings.num_perm, shingle_size=settings.shingle_size)
     count = 0

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import text
 
 from benchmarks import scale
 from monitor.config import MatchingSettings
@@ -37,10 +36,6 @@ def run_one(backend: str, size: int, url: str) -> dict[str, Any]:
     new = MatchingSettings()
     store = scale._prepare_store(url)
     try:
-        with store.write() as conn:
-            conn.execute(text("INSERT INTO feeds (id, name, url, outlet, tags, enabled, consecutive_failures, "
-                              "created_at) VALUES (1, 'synthetic', 'https://example.org/rss', 'synthetic', '[]', "
-                              "true, 0, '2026-01-01 00:00:00')"))
         rng = np.random.default_rng(11)
         fp = Fingerprinter(num_perm=new.num_perm, shingle_size=new.shingle_size)
         sample: dict[int, Any] = {}

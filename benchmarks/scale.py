@@ -60,9 +60,17 @@ def _rss_mb() -> float:
 
 
 def _prepare_store(url: str) -> Any:
+    """A migrated store at ``url`` with the one feed every synthetic item belongs to."""
+    from sqlalchemy import text
+
     from monitor.store import open_store
 
-    return open_store(url)
+    store = open_store(url)
+    with store.write() as conn:
+        conn.execute(text("INSERT INTO feeds (id, name, url, outlet, tags, enabled, consecutive_failures, created_at)"
+                          " VALUES (1, 'synthetic', 'https://example.org/rss', 'synthetic', '[]', true, 0,"
+                          " '2026-01-01 00:00:00')"))
+    return store
 
 
 def _bulk_insert(store: Any, first_id: int, sigs: U64, keys: npt.NDArray[np.int32]) -> None:
@@ -138,10 +146,6 @@ def run_one(backend: str, size: int, url: str, queries: int, settings: MatchingS
     rng = np.random.default_rng(seed)
     fp = Fingerprinter(num_perm=settings.num_perm, shingle_size=settings.shingle_size)
     store = _prepare_store(url)
-    with store.write() as conn:
-        conn.execute(text("INSERT INTO feeds (id, name, url, outlet, tags, enabled, consecutive_failures, created_at)"
-                          " VALUES (1, 'synthetic', 'https://example.org/rss', 'synthetic', '[]', true, 0,"
-                          " '2026-01-01 00:00:00')"))
     # the first `queries` documents get planted copies (queried, never inserted)
     rng_q = np.random.default_rng(seed + 1)
     planted: list[tuple[int, float, U64]] = []
