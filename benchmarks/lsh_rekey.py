@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -28,10 +27,6 @@ from monitor.lshindex import band_keys32, ensure_band_layout, indexed_band_keys,
 OLD = MatchingSettings(bands=32, rows=4)
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def run_one(backend: str, size: int, url: str) -> dict[str, Any]:
     new = MatchingSettings()
     store = scale._prepare_store(url)
@@ -45,7 +40,7 @@ def run_one(backend: str, size: int, url: str) -> dict[str, Any]:
             scale._bulk_insert(store, start + 1, sigs, band_keys32(sigs, OLD))
             sample[start + 1] = sigs[0]
         before_bytes = scale._index_bytes(store)
-        rss0 = _rss_mb()
+        rss0 = scale._rss_mb()
         t0, c0 = time.perf_counter(), time.process_time()
         rekeyed = ensure_band_layout(store, new)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -58,7 +53,7 @@ def run_one(backend: str, size: int, url: str) -> dict[str, Any]:
         return {"backend": backend, "size": size, "rekeyed": rekeyed, "seconds": seconds, "cpu": cpu,
                 "again": again, "again_ms": again_ms, "wrong": wrong, "checked": len(sample),
                 "bytes_before": before_bytes / size, "bytes_after": scale._index_bytes(store) / size,
-                "rss_growth_mb": _rss_mb() - rss0, "load": os.getloadavg()[0]}
+                "rss_growth_mb": scale._rss_mb() - rss0, "load": os.getloadavg()[0]}
     finally:
         store.close()
 

@@ -34,19 +34,31 @@ Signature = npt.NDArray[np.uint64]
 _BATCH_KEYS = 8000
 
 
-def band_keys32(signatures: npt.NDArray[np.uint64], settings: MatchingSettings) -> npt.NDArray[np.int32]:
-    """The stored band keys of one or many signatures: shape (n, bands), signed 32-bit."""
+def check_layout(settings: MatchingSettings) -> None:
+    """A ConfigError when the band index cannot hold ``settings``' bands."""
     if settings.bands > LSH_MAX_BANDS:
         raise ConfigError(f"matching.bands = {settings.bands}: the band index holds at most {LSH_MAX_BANDS} bands")
-    keys = band_keys_matrix(signatures, settings.bands, settings.rows)
+
+
+def _keys32(signatures: npt.NDArray[np.uint64], bands: int, rows: int) -> npt.NDArray[np.int32]:
+    keys = band_keys_matrix(signatures, bands, rows)
     # the arithmetic shift keeps the sign, so the key equals SQL's "key >> 32" (the migration)
     return (keys >> np.int64(32)).astype(np.int32)
 
 
+def band_keys32(signatures: npt.NDArray[np.uint64], settings: MatchingSettings) -> npt.NDArray[np.int32]:
+    """The stored band keys of one or many signatures: shape (n, bands), signed 32-bit."""
+    check_layout(settings)
+    return _keys32(signatures, settings.bands, settings.rows)
+
+
+def _rows(item_ids: list[int], keys: npt.NDArray[np.int32]) -> list[dict[str, Any]]:
+    return [{"item_id": i, **{f"k{b}": int(k) for b, k in enumerate(keys[j])}} for j, i in enumerate(item_ids)]
+
+
 def band_rows(item_id: int, sig: Signature, settings: MatchingSettings) -> list[dict[str, Any]]:
     """The index row of one item's signature (a list, for ``write_band_rows``)."""
-    keys = band_keys32(sig, settings)[0]
-    return [{"item_id": item_id, **{f"k{b}": int(k) for b, k in enumerate(keys)}}]
+    return _rows([item_id], band_keys32(sig, settings))
 
 
 def write_band_rows(conn: Connection, rows: list[dict[str, Any]]) -> int:
@@ -147,8 +159,7 @@ def detect_layout(conn: Connection) -> str | None:
     stored = [int(k) for k in row[1:] if k is not None]
     sig = np.frombuffer(row[0], dtype="<u8")
     for rows in range(1, sig.size // max(len(stored), 1) + 1):
-        keys = (band_keys_matrix(sig[None, :], len(stored), rows) >> np.int64(32)).astype(np.int32)[0]
-        if keys.tolist() == stored:
+        if _keys32(sig[None, :], len(stored), rows)[0].tolist() == stored:
             return f"{len(stored)}x{rows}"
     return "unknown"
 
@@ -156,7 +167,7 @@ def detect_layout(conn: Connection) -> str | None:
 def rebuild_band_index(conn: Connection, settings: MatchingSettings) -> int:
     """Replace every row of lsh_bands with keys cut from the stored fingerprints by ``settings``,
     in the caller's transaction (a crash leaves the old index whole). Returns the items indexed."""
-    band_keys32(np.zeros(settings.num_perm, dtype=np.uint64), settings)  # a layout too big fails here
+    check_layout(settings)  # before anything is deleted
     if conn.dialect.name == "postgresql":  # transactional there, and leaves no dead rows to vacuum
         conn.exec_driver_sql("TRUNCATE lsh_bands")
     else:  # SQLite empties a table deleted without a WHERE at once
@@ -173,8 +184,7 @@ def rebuild_band_index(conn: Connection, settings: MatchingSettings) -> int:
         usable = [(int(i), m) for i, m in chunk if len(m) == width]  # other recipes: not comparable
         if usable:
             keys = band_keys32(np.stack([np.frombuffer(m, dtype="<u8") for _i, m in usable]), settings)
-            conn.execute(insert(lsh_bands), [{"item_id": i, **{f"k{b}": int(k) for b, k in enumerate(keys[j])}}
-                                             for j, (i, _m) in enumerate(usable)])
+            conn.execute(insert(lsh_bands), _rows([i for i, _m in usable], keys))
             done += len(usable)
 
 

@@ -24,7 +24,7 @@ from monitor.analyze import (
 from monitor.config import MatchingSettings, Settings
 from monitor.figure_registry import annotate_contexts
 from monitor.lshindex import band_keys32, indexed_band_keys, layout_name, stored_layout
-from monitor.matching import find_matches, find_matches_many, index_items
+from monitor.matching import candidate_fingerprints, find_matches, find_matches_many, index_items
 from monitor.store import Store, open_store
 from monitor.store.tables import evidence_tokens, feeds, figures, fingerprints, items, lsh_bands, matches, passages
 from tests.conftest import fresh_database
@@ -159,12 +159,12 @@ def test_a_changed_band_layout_rebuilds_the_index_and_finds_what_it_always_did(t
             with b.read() as conn:
                 assert stored_layout(conn) == "32x4"
                 assert indexed_band_keys(conn, ids[0], old.matching) == \
-                    band_keys32(_signature(conn, ids[0]), old.matching)[0].tolist()
+                    band_keys32(candidate_fingerprints(conn, ids[:1])[ids[0]][0], old.matching)[0].tolist()
             analyze_pending(b, new, clock=lambda: T0)
             with b.read() as conn:
                 assert stored_layout(conn) == layout_name(new.matching)
                 assert indexed_band_keys(conn, ids[0], new.matching) == \
-                    band_keys32(_signature(conn, ids[0]), new.matching)[0].tolist()
+                    band_keys32(candidate_fingerprints(conn, ids[:1])[ids[0]][0], new.matching)[0].tolist()
             found = _match_pairs(b)
             assert (ids[2], ids[0], "minhash") in found  # edited_en -> story_en, across the change
             # lexical matches are those the band index finds (cross-lingual links weigh evidence by
@@ -176,9 +176,3 @@ def test_a_changed_band_layout_rebuilds_the_index_and_finds_what_it_always_did(t
             a.close()
             b.close()
 
-
-def _signature(conn: Any, item_id: int) -> Any:
-    import numpy as np
-
-    blob = conn.execute(select(fingerprints.c.minhash).where(fingerprints.c.item_id == item_id)).scalar_one()
-    return np.frombuffer(blob, dtype="<u8")
