@@ -327,6 +327,32 @@ def test_the_first_day_of_a_range_of_dates_is_a_date() -> None:
     assert [(f.value, f.kind) for f in (first, second)] == [(3.0, "date"), (4.0, "date")]
 
 
+@pytest.mark.parametrize("text, lang, values", [
+    ("CBS had 3.1 million, NBC 2.94 and CNN 2.52 million viewers.", "en", [3.1e6, 2.94e6, 2.52e6]),
+    ("Les budgets de 1,2, 1,5 et 2 milliards d’euros ont été votés.", "fr", [1.2e9, 1.5e9, 2e9]),
+    ("The bids were $1.2, $1.5 and $2 billion.", "en", [1.2e9, 1.5e9, 2e9]),
+    ("نیلسن نے بتایا کہ سی بی ایس کے 3.1 ملین، این بی سی کے 2.94، ایم ایس این بی سی کے 2.89 اور سی این این کے"
+     " 2.52 ملین ناظرین تھے۔", "ur", [3.1e6, 2.94e6, 2.89e6, 2.52e6]),
+])
+def test_a_scale_word_closing_a_list_applies_to_the_bare_decimals_in_it(
+        text: str, lang: str, values: list[float]) -> None:
+    assert [f.value for f in extract_figures(text, lang)] == pytest.approx(values)
+
+
+@pytest.mark.parametrize("text, lang, first", [
+    # a number counting its own noun is another quantity
+    ("He averaged 5.6 points and 2.6 million fans watched.", "en", 5.6),
+    # a whole number may count anything
+    ("Of the 3 channels, 2.5 million viewers chose CBS.", "en", 3.0),
+    # a sentence ends between them
+    ("Il a obtenu 2,5. Puis 3 millions de personnes ont voté.", "fr", 2.5),
+    # another currency
+    ("They offered €1.5 and $2 billion.", "en", 1.5),
+])
+def test_a_list_scale_word_leaves_other_numbers_alone(text: str, lang: str, first: float) -> None:
+    assert extract_figures(text, lang)[0].value == first
+
+
 def test_and_without_between_is_not_a_range() -> None:
     # "3 and 4 million": without "between" the 3 may count something else
     first, _ = extract_figures("He named 3 and 4 million viewers watched.")

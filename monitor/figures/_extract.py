@@ -346,7 +346,7 @@ def _extract(text: str, lang: str | None) -> list[Figure]:
         if rest < m.end():
             figures.extend(_extract_tail(text, rest, m.end(), lang, taken))
     figures.sort(key=lambda f: f.start)
-    return _link_ranges(text, figures)
+    return _share_list_scale(text, _link_ranges(text, figures))
 
 
 def _extract_tail(text: str, start: int, stop: int, lang: str | None, taken: bytearray) -> list[Figure]:
@@ -398,6 +398,41 @@ def _link_ranges(text: str, figures: list[Figure]) -> list[Figure]:
             unit = a.unit
         out[i] = Figure(value, a.raw, a.start, a.end, b.kind if a.kind == "count" else a.kind,
                         unit, a.qualifier, b.scale if value != a.value else a.scale, b.value)
+    return out
+
+
+# between the items of a list: a separator or a conjunction, at most a few words ("CBS had 3.1, NBC 2.94
+# and CNN 2.52 million"), never a sentence end or a line break
+_LIST_GAP = re.compile(r"[^.!?؟。\n\d]{1,40}")
+_LIST_JOIN = re.compile(
+    r"[,،、，;؛]|(?<!" + _LETTER + r")"
+    r"(?:and|or|et|ou|und|oder|y|o|e|и|или|і|або|та|ve|veya|ile|و|یا|او|اور|או|और|या|和|及|或)"
+    r"(?!" + _LETTER + r")|^\s?ו", re.I)
+
+
+def _share_list_scale(text: str, figures: list[Figure]) -> list[Figure]:
+    """A scale word closing a list applies to the bare decimals before it: "3.1 million, 2.94, 2.89
+    and 2.52 million viewers", "$1.2, $1.5 and $2 billion". Only numbers with a fraction inherit it
+    (a bare "2.94" counts nothing by itself), and only when they count no noun of their own ("5.6 points
+    and 2.6 million fans") or are money in the same currency."""
+    out = list(figures)
+    for j in range(len(out) - 1, 0, -1):
+        last = out[j]
+        if last.scale is None or last.kind not in ("count", "money"):
+            continue
+        i = j
+        while i > 0:
+            a, right = out[i - 1], out[i]
+            gap = text[a.end:right.start]
+            bare = a.unit is None if a.kind == "count" else (a.kind == "money" and a.unit == last.unit)
+            if (not bare or a.scale is not None or a.range_end is not None
+                    or a.value == int(a.value) or a.value >= 1000
+                    or _LIST_GAP.fullmatch(gap) is None or _LIST_JOIN.search(gap) is None):
+                break
+            kind = "money" if last.kind == "money" and a.kind == "money" else a.kind
+            out[i - 1] = Figure(a.value * last.scale, a.raw, a.start, a.end, kind, a.unit, a.qualifier,
+                                last.scale, None)
+            i -= 1
     return out
 
 

@@ -229,5 +229,7 @@ UNIT_STOPWORDS = frozenset({
     "ב", "ל", "ה", "के", "की", "का", "में", "से", "को", "और", "کے", "کی", "کا", "میں", "سے", "کو",
     "اور", "per", "cent", "percent", "was", "were", "is", "are", "has", "have", "had", "will", "would",
     "be", "been", "ist", "sind", "war", "waren", "wurden", "est", "sont", "était", "fue", "es", "son", "è",
-    "sono", "foi", "são", "был", "были", "було", "است", "بود", "كان", "هو"
+    "sono", "foi", "são", "был", "были", "було", "است", "بود", "كان", "هو",
+    # conjunctions ("1,5 et 2 milliards": "et" is not what 1,5 counts)
+    "et", "ou", "oder", "y", "o", "e", "ed", "или", "і", "або", "та", "veya", "یا", "او", "או", "या",
 })
