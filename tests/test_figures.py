@@ -265,6 +265,17 @@ def test_an_adjective_before_its_noun_is_part_of_the_unit(text: str, lang: str, 
     assert (fig.value, fig.unit) == (30_000.0, unit)
 
 
+@pytest.mark.parametrize(("text", "lang", "unit"), [
+    ("Полиция сообщила, что 200 задержанных остаются в изоляторе.", "ru", "задержанных"),
+    ("В результате обстрела 30 раненых доставлены в больницу.", "ru", "раненых"),
+    ("За тиждень 40 поранених потрапили до лікарні.", "uk", "поранених"),
+    ("Погибли 12 российских солдат.", "ru", "российских солдат"),
+])
+def test_a_russian_noun_in_adjective_form_does_not_take_the_verb_after_it(text: str, lang: str, unit: str) -> None:
+    (fig,) = extract_figures(text, lang)
+    assert fig.unit == unit
+
+
 def test_a_german_noun_alone_is_the_unit() -> None:
     (fig,) = extract_figures("Am Samstag demonstrierten 5000 Menschen in Berlin.", "de")
     assert fig.unit == "menschen"

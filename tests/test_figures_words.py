@@ -366,3 +366,33 @@ def test_chinese_end_of_an_afternoon_span_of_hours_is_afternoon_too() -> None:
 ])
 def test_a_range_of_number_words_shares_the_scale_word(text: str, low: float, high: float) -> None:
     assert [f.value for f in extract_figures(text)] == [low, high]
+
+
+@pytest.mark.parametrize(("text", "lang", "value"), [
+    ("Nearly half a million people have fled the fighting since March.", "en", 5e5),
+    ("Près d'un demi-million de personnes ont fui les combats depuis mars.", "fr", 5e5),
+    ("Eine halbe Million Menschen ist seit März vor den Kämpfen geflohen.", "de", 5e5),
+    ("Medio millón de personas ha huido de los combates desde marzo.", "es", 5e5),
+    ("Meio milhão de pessoas fugiu dos combates desde março.", "pt", 5e5),
+    ("Mezzo milione di persone è fuggito dai combattimenti da marzo.", "it", 5e5),
+    ("С марта от боёв бежали полмиллиона человек.", "ru", 5e5),
+    ("З березня від боїв утекли півмільйона людей.", "uk", 5e5),
+    ("Mart ayından bu yana yarım milyon kişi çatışmalardan kaçtı.", "tr", 5e5),
+    ("از ماه مارس نیم میلیون نفر از درگیری‌ها گریخته‌اند.", "fa", 5e5),
+    ("فر نصف مليون شخص من القتال منذ مارس.", "ar", 5e5),
+    ("חצי מיליון איש נמלטו מהלחימה מאז מרץ.", "he", 5e5),
+    ("The project cost half a billion dollars.", "en", 5e8),
+    ("A quarter of a million people marched in the capital on Sunday.", "en", 2.5e5),
+    ("Eine Viertelmillion Menschen demonstrierte am Sonntag.", "de", 2.5e5),
+    ("ربع مليون لاجئ عبروا الحدود.", "ar", 2.5e5),
+])
+def test_half_or_a_quarter_of_a_scale_word_is_a_figure(text: str, lang: str, value: float) -> None:
+    assert [f.value for f in extract_figures(text, lang)] == [value]
+
+
+@pytest.mark.parametrize("text", [
+    "He spoke on behalf a million times, it seemed.",
+    "The half of millions of voters who stayed home.",
+])
+def test_half_inside_another_phrase_is_no_figure(text: str) -> None:
+    assert extract_figures(text, "en") == []

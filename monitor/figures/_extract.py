@@ -108,6 +108,9 @@ _ADJ_SUFFIX = re.compile(r"(?:al|ic|ive|ous|ian|ish|ese|ern|ary|ful|ed)$")
 # заключённых", "політичних в'язнів"; the plural endings only: singular "-ий" ends nouns like "санкций")
 _GERMAN_ADJ = re.compile(r"(?:e|en|er|es|em)$")
 _SLAVIC_ADJ = re.compile(r"(?:ых|их|ые|ие)$")
+# a word in "-ых"/"-их" is often a noun itself ("30 раненых", "200 задержанных"): the word after it is
+# then no part of the unit when it ends like a verb or a short participle ("остаются", "доставлены")
+_SLAVIC_VERB = re.compile(r"(?:ся|сь|ли|ла|ло|ть|ны|ена|ено|ены|аны|ано|ана)$")
 # a scale letter glued to a number without a currency: "300k signatures" (lowercase only: "10K run"
 # and "4K" screens name a race distance and a resolution, as "the 5k race" does), and "m" only in
 # "1.5m-strong", since "1.5m-high" and "a 3m wall" are metres
@@ -147,6 +150,8 @@ def _unit_after(text: str, pos: int, lang: str | None = None) -> str | None:
             break
         word = m.group(1)
         low = word.lower()
+        if words and _SLAVIC_ADJ.search(words[0]) and _SLAVIC_VERB.search(low):
+            break
         if not words and m.start(1) == pos and low in ("s", "er", "e"):
             return None  # a glued plural or ordinal ending ("40s"), not a noun
         if low in lex.UNIT_STOPWORDS:

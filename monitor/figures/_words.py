@@ -117,6 +117,7 @@ def word_spans(text: str) -> Iterator[Span]:
         decade = next(g for g in m.groups() if g)
         yield Span(m.start(), m.end(), float(word_value(_AGE_DECADE_VALUE, decade[:4])), "count")
     yield from _scaled_word_spans(text, candidates)
+    yield from _fraction_of_scale_spans(text)
     yield from tens_word_spans(text, candidates)
     if _HAS_HEBREW.search(text):
         yield from _hebrew_spans(text)
@@ -478,6 +479,25 @@ def _scaled_word_spans(text: str, candidates: list[tuple[int, str]]) -> Iterator
         if first is not None and m.group("n0").lower() not in _HUNDRED_WORDS:
             yield Span(m.start("n0"), m.end("n0"), float(first * scale), "count")
         yield Span(m.start("n"), m.end(), float(number * scale), "count")
+
+
+# "half a million", "une demi-million", "полмиллиона", "نیم میلیون": a half or a quarter of a scale word
+_MILLION = r"(?P<m>million|millón|milhão|milione|миллиона|мільйона|milyon|میلیون|مليون|מיליון)"
+_BILLION = r"(?P<b>billion|milliard|milliarde|miliardo|bilhão|миллиарда|мільярда|milyar|میلیارد|مليار|מיליארד)"
+_EITHER = r"(?:" + _MILLION + "|" + _BILLION + r")"
+_FRACTION_OF_SCALE = re.compile(
+    r"(?<![^\W\d_])(?:"
+    r"(?P<half>half[\s-]an?[\s-]|(?:une?\s)?demi-|(?:eine[nr]?\s)?halbe[n]?\s|medio\s|meio\s|mezzo\s"
+    r"|пол-?|пів-?\s?|yarım\s|نیم\s?|نصف\s|חצי\s)"
+    r"|(?P<quarter>(?:a\s)?quarter(?:\sof\sa)?[\s-]|(?:un\s)?quart\sde\s|(?:eine\s)?viertel-?\s?|ربع\s|רבע\s)"
+    r")" + _EITHER + r"s?(?![^\W\d_])", re.I)
+
+
+def _fraction_of_scale_spans(text: str) -> Iterator[Span]:
+    for m in _FRACTION_OF_SCALE.finditer(text):
+        fraction = 0.5 if m.group("half") else 0.25
+        scale = 10**6 if m.group("m") else 10**9
+        yield Span(m.start(), m.end(), fraction * scale, "count")
 
 
 # Hindi 11-99 are single words (as in Urdu); Hebrew teens are a unit and "עשר(ה)", tens take "ו" + a unit,
