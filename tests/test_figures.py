@@ -234,6 +234,23 @@ def test_a_glued_m_before_strong_is_a_million() -> None:
     assert (fig.value, fig.raw, fig.kind, fig.unit) == (1_500_000.0, "1.5m", "count", "army")
 
 
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("About 1.2m people still live in the besieged city.", 1.2e6, "people"),
+    ("Output rose to 3m barrels a day in October.", 3e6, "barrels"),
+    ("Some 20m votes were cast in the first round.", 2e7, "votes"),
+])
+def test_a_glued_m_before_what_only_millions_count_is_a_million(text: str, value: float, unit: str) -> None:
+    (fig,) = extract_figures(text, "en")
+    assert (fig.value, fig.unit) == (value, unit)
+
+
+@pytest.mark.parametrize("text", ["Workers finished a 3m wall along the road.", "She won the 100m final.",
+                                  "Divers found it in 2m deep water."])
+def test_a_glued_m_before_other_words_stays_metres(text: str) -> None:
+    (fig,) = extract_figures(text, "en")
+    assert fig.scale is None and fig.value < 1000
+
+
 def test_a_glued_m_before_another_hyphenated_word_stays_metres() -> None:
     # only "-strong" says the m counts people: "1.5m-high", "1.5m-wide" are lengths
     (fig,) = extract_figures("Residents built a 1.5m-high wall around the camp.", "en")
@@ -452,3 +469,34 @@ def test_cli_reports_a_malformed_line_with_its_number() -> None:
     with pytest.raises(InputError) as e:
         figures_command(stdin, io.StringIO())
     assert e.value.line == 2
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("مهسا امینی در ۲۵ شهریور ۱۴۰۱ در بازداشت درگذشت.", "fa", [(25.0, "date"), (1401.0, "year")]),
+    ("اعتراضات از ۲۶ شهریور آغاز شد و در ۸ مهر به اوج رسید.", "fa", [(26.0, "date"), (8.0, "date")]),
+    ("قیام ۱۵ خرداد ۱۳۴۲ در قم آغاز شد.", "fa", [(15.0, "date"), (1342.0, "year")]),
+    ("انقلاب ۱۳۵۷ خورشیدی نظام سلطنتی را برانداخت.", "fa", [(1357.0, "year")]),
+    ("طالبان در ۲۴ اسد ۱۴۰۰ کابل را تصرف کردند.", "prs", [(24.0, "date"), (1400.0, "year")]),
+    ("طالبانو د ۱۴۰۰ کال د اسد په ۲۴مه کابل ونیو.", "ps", [(1400.0, "year"), (24.0, "date")]),
+    ("د ۲۲ د وږي ۱۴۰۱ پېښه", "ps", [(22.0, "date"), (1401.0, "year")]),
+    ("بدأ الصيام في 1 رمضان 1445 هـ.", "ar", [(1.0, "date"), (1445.0, "year")]),
+    ("عُقد المؤتمر في 3 كانون الثاني 2024 في بيروت.", "ar", [(3.0, "date"), (2024.0, "year")]),
+])
+def test_solar_and_lunar_hijri_and_levantine_dates_are_dates_not_counts(
+        text: str, lang: str, expected: list[tuple[float, str]]) -> None:
+    assert [(f.value, f.kind) for f in extract_figures(text, lang)] == expected
+
+
+@pytest.mark.parametrize(("text", "unit"), [
+    # Afghan month names that are common words are months only between a day and a year
+    ("پزشکان ۱۰ سرطان شایع را بررسی کردند.", "سرطان"),
+    ("در ماه‌های اخیر ۲۰ میزان بارندگی ثبت شد.", "میزان"),
+])
+def test_a_month_name_that_is_also_a_common_word_needs_a_year(text: str, unit: str) -> None:
+    (fig,) = extract_figures(text, "fa")
+    assert (fig.kind, fig.unit) == ("count", unit)
+
+
+def test_a_gregorian_month_before_a_number_below_1800_leaves_it_a_count() -> None:
+    day, count = extract_figures("On 22 September 1500 soldiers crossed the border.", "en")
+    assert (day.kind, count.kind, count.unit) == ("date", "count", "soldiers")

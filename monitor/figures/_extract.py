@@ -91,6 +91,10 @@ _QUAL_BEFORE = re.compile(
 _QUAL_AFTER = re.compile(r"\s?(" + _alternation(lex.QUALIFIERS_AFTER) + r")(?!" + _LETTER + r")", re.I)
 _ORDINAL = re.compile(lex.ORDINAL_SUFFIX + r"(?!" + _LETTER + r")", re.I)
 _YEAR_CUE = re.compile(lex.YEAR_CUES, re.I)
+_YEAR_AFTER = re.compile(lex.YEAR_AFTER.removeprefix("^"))
+_HIJRI_MONTH_BEFORE = re.compile(
+    r"(?<!" + _LETTER + r")(?:" + lex.HIJRI_MONTHS + r")\s?$"
+    r"|[0-9\u06f0-\u06f9\u0660-\u0669]{1,2}\s(?:" + lex.MONTHS_WITH_YEAR + r")\s?$")
 # the second number may be digits, a currency sign or a number word ("two or three million")
 _RANGE = re.compile(r"\s?(?:[–—-]|(?:to|bis|à|a|al|до|تا|至|到|ila|سے|إلى|الى|עד|or|ou|o|oder|или|یا|أو|או)(?!"
                     + _LETTER + r"))\s?(?=\d|[$£€¥₹]|" + _LETTER + ")", re.I)
@@ -113,9 +117,13 @@ _SLAVIC_ADJ = re.compile(r"(?:ых|их|ые|ие)$")
 _SLAVIC_VERB = re.compile(r"(?:ся|сь|ли|ла|ло|ть|ны|ена|ено|ены|аны|ано|ана)$")
 # a scale letter glued to a number without a currency: "300k signatures" (lowercase only: "10K run"
 # and "4K" screens name a race distance and a resolution, as "the 5k race" does), and "m" only in
-# "1.5m-strong", since "1.5m-high" and "a 3m wall" are metres
+# "1.5m-strong" and before what only millions count ("1.2m people", "3m barrels"), since "1.5m-high"
+# and "a 3m wall" are metres
 _GLUED_THOUSAND = re.compile(r"k(?![^\W_])(?!-?\s?(?:run|race|walk)\b)")
-_GLUED_MILLION_STRONG = re.compile(r"[mM](?=-strong(?!" + _LETTER + r"))")
+_GLUED_MILLION_STRONG = re.compile(
+    r"[mM](?=-strong(?!" + _LETTER + r")|\s(?:people|voters|residents|users|viewers|visitors|customers|children"
+    r"|households|homes|jobs|workers|migrants|refugees|patients|cases|doses|barrels|tonnes|tons|subscribers"
+    r"|downloads|copies|followers|signatures|members|passengers|deaths|votes|years)\b)")
 # "a 1.5m-strong army", "a 1,000-strong crowd": the number counts the noun after "-strong"
 _STRONG = re.compile(r"-strong(?!" + _LETTER + r")", re.I)
 # letters only Turkish (and Azerbaijani) write among the languages the extractor reads
@@ -284,7 +292,10 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
     elif scale == 1 and is_int and 1 <= value <= 31 and (MONTH_AFTER.match(text[end:end + 16])
                                                          or MONTH_BEFORE.search(before[-16:])):
         kind = "date"
-    elif _YEAR_CUE.search(before[-8:]) and plain_digits and len(raw) == 4 and 1000 <= value <= 2100:
+    elif plain_digits and len(raw) == 4 and 1000 <= value <= 2100 and (
+            _YEAR_CUE.search(before[-8:]) or _YEAR_AFTER.match(text, end)
+            or (1300 <= value <= 1500 and _HIJRI_MONTH_BEFORE.search(text, max(0, start - 24), start))):
+        # "۲۲ شهریور ۱۴۰۱", "15 رمضان 1445 هـ": a hijri month or a calendar's mark makes it a year
         kind = "year"
     if kind == "count":
         m_strong = _STRONG.match(text, pos, limit)

@@ -196,6 +196,17 @@ TIME_CUES = (
     r"(?:at|um|alle|(?:alle|dalle|delle|entro\sle)\sore|à|a las|às|as|о|об|в|saat|ساعت|الساعة|בשעה|से|بجے)\s*$"
 )
 
+# The months of the solar hijri calendar (Iranian names, their Afghan Dari, Pashto and Sorani Kurdish
+# names) and of the lunar hijri calendar: a 4-digit number after one is a year of that calendar.
+HIJRI_MONTHS = (
+    r"فروردین|اردیبهشت|خرداد|تیر|مرداد|امرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند"
+    r"|ثور|جوزا|سنبله|سنبلې|عقرب|دلو|حوت"
+    r"|وری|غویی|غويي|غبرګولی|غبرگولی|چنګاښ|چنگاښ|زمری|وږی|وږي|لړم|لیندۍ|مرغومی|مرغومي|سلواغه|کب"
+    r"|خاکەلێوە|گوڵان|جۆزەردان|پووشپەڕ|گەلاوێژ|خەرمانان|ڕەزبەر|گەڵاڕێزان|سەرماوەز|بەفرانبار|ڕێبەندان|ڕەشەمە"
+    r"|محرم|صفر|ربيع\sالأول|ربيع\sالآخر|ربيع\sالثاني|جمادى\sالأولى|جمادى\sالآخرة|رجب|شعبان"
+    r"|رمضان|شوال|ذو\sالقعدة|ذو\sالحجة"
+)
+
 # Month names (stems), to tell day numbers (kind "date") from counts. Matched case-insensitively.
 MONTHS = (
     r"jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|févr\w*|mar(?:ch|s|z|zo|ço)?|märz|apr(?:il|ile)?|avril"
@@ -211,7 +222,18 @@ MONTHS = (
     r"|مئی|جون|جولائی|اگست|ستمبر|اکتوبر|نومبر|دسمبر|जनवरी|फरवरी|मार्च|अप्रैल|मई|जून|जुलाई|अगस्त|सितंबर"
     r"|अक्टूबर|नवंबर|दिसंबर|ינואר|פברואר|מרץ|אפריל|מאי|יוני|יולי|אוגוסט|ספטמבר|אוקטובר|נובמבר|דצמבר"
     r"|בינואר|בפברואר|במרץ|באפריל|במאי|ביוני|ביולי|באוגוסט|בספטמבר|באוקטובר|בנובמבר|בדצמבר"
+    # the Levantine and Iraqi Arabic months (also in Sorani), then the hijri calendars' months
+    r"|كانون\sالثاني|شباط|آذار|نيسان|أيار|حزيران|تموز|آب|أيلول|تشرين\sالأول|تشرين\sالثاني|كانون\sالأول"
+    r"|کانوونی\sدووەم|شوبات|ئازار|نیسان|ئایار|حوزەیران|تەمموز|ئاب|ئەیلوول|تشرینی\sیەکەم|تشرینی\sدووەم"
+    r"|کانوونی\sیەکەم|" + HIJRI_MONTHS
 )
+
+# Afghan months that are common words too ("سرطان" cancer, "میزان" amount, "اسد" a name, "تله" a trap):
+# a month only between a day and a year ("۲۵ اسد ۱۴۰۰")
+MONTHS_WITH_YEAR = r"حمل|سرطان|اسد|میزان|قوس|جدی|تله"
+
+# After a 4-digit year of the hijri calendars: "1445 هـ", "۱۴۰۱ ه‍.ش", "۱۳۵۷ خورشیدی".
+YEAR_AFTER = r"^\s?(?:کال|هـ|ه‍?\.\s?[شق]|هجری|هجرية|خورشیدی|شمسی|قمری|ش\.|ق\.)"
 
 # Words before a 4-digit number that make it a year ("in 2017", "seit 2010", "سال ۲۰۱۷").
 YEAR_CUES = (

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from monitor.figures._lexicon import MONTHS, TIME_CUES
+from monitor.figures._lexicon import MONTHS, MONTHS_WITH_YEAR, TIME_CUES
 from monitor.normalize import digits_to_ascii
 
 # A run of digits with single separator characters between digit groups; \d is Unicode-aware
@@ -139,8 +139,12 @@ _AGE_AFTER = re.compile(r"\s?(?:לחייו|לחייה|לחייהם|de\s(?:sa|su)
 _AGE_BEFORE = re.compile(r"(?:his|her|their|my|your|our|early|late|mid-?)\s*$", re.I)
 # Every Chinese pattern needs one of these characters: a text without any skips their scans.
 _ZH_MARKS = re.compile("[点點時时分秒月年纪]")
-MONTH_AFTER = re.compile(r"^\s?(?:\.|th|st|nd|rd|er|de|of)?\s?(?:de\s|of\s)?(?:" + MONTHS + r")(?![^\W\d_])", re.I)
-MONTH_BEFORE = re.compile(r"(?<![^\W\d_])(?:" + MONTHS + r")\.?,?\s?$", re.I)
+_ANY_DIGIT = "[0-9\u06f0-\u06f9\u0660-\u0669]"
+# Pashto puts "of" between day and month: "۲۲ د وږي"
+MONTH_AFTER = re.compile(r"^\s?(?:\.|th|st|nd|rd|er|de|of)?\s?(?:de\s|of\s|د\s)?(?:" + MONTHS + r"|(?:"
+                         + MONTHS_WITH_YEAR + r")(?=\s?" + _ANY_DIGIT + r"{4}))(?![^\W\d_])", re.I)
+MONTH_BEFORE = re.compile(r"(?<![^\W\d_])(?:" + MONTHS + r")\.?,?\s?$|" + _ANY_DIGIT + r"{1,2}\s(?:"
+                          + MONTHS_WITH_YEAR + r")\s?$", re.I)
 
 
 # Where the digit patterns' matches can start. Each pattern below begins with its digits and a
