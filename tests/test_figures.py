@@ -185,6 +185,14 @@ def test_a_chinese_currency_word_needs_no_boundary_after_it() -> None:
     assert _money("公司获得约3亿美元的投资。", "zh") == [(3e8, "USD")]
 
 
+@pytest.mark.parametrize(("text", "lang"), [
+    ("د راتلونکي کال بودیجه ۲.۵ میلیارده افغانۍ ده.", "ps"),
+    ("بودجه سال آینده ۲.۵ میلیارد افغانی است.", "prs"),
+])
+def test_the_afghani_is_money_in_pashto_and_dari(text: str, lang: str) -> None:
+    assert _money(text, lang) == [(2.5e9, "AFN")]
+
+
 def test_persian_thousand_billion_is_one_scale() -> None:
     assert _money("بودجه عمرانی ۳ هزار میلیارد تومان است.", "fa") == [(3e12, "IRT")]
 
@@ -500,3 +508,15 @@ def test_a_month_name_that_is_also_a_common_word_needs_a_year(text: str, unit: s
 def test_a_gregorian_month_before_a_number_below_1800_leaves_it_a_count() -> None:
     day, count = extract_figures("On 22 September 1500 soldiers crossed the border.", "en")
     assert (day.kind, count.kind, count.unit) == ("date", "count", "soldiers")
+
+
+@pytest.mark.parametrize(("text", "unit"), [
+    ("警方逮捕了1500名抗议者。", "抗议者"),
+    ("约3万人走上街头。", "人"),
+    ("监狱里关押着3万名政治犯。", "政治犯"),
+    ("公司裁减了200名工作人员。", "工作人员"),
+    ("约5000家企业受到影响。", "企业"),
+])
+def test_a_chinese_unit_keeps_its_agent_suffix_and_people_stand_alone(text: str, unit: str) -> None:
+    (fig,) = extract_figures(text, "zh")
+    assert fig.unit == unit

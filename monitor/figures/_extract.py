@@ -152,7 +152,17 @@ def _unit_after(text: str, pos: int, lang: str | None = None) -> str | None:
     while len(words) < 2:
         if pos < len(text) and "\u4e00" <= text[pos] <= "\u9fff" and not words:
             m_han = _HAN_UNIT.match(text, pos)
-            return m_han.group(1) if m_han else None
+            if not m_han:
+                return None
+            noun = m_han.group(1)
+            if noun[0] == "人":  # "3万人走上街头": people, not "人走"
+                return "人"
+            # an agent suffix completes the noun: "抗议者" protesters, "政治犯" political prisoners,
+            # "工作人员" staff
+            after = text[m_han.end():m_han.end() + 2]
+            if after in ("人员", "人員"):
+                return noun + after
+            return noun + after[0] if after[:1] in ("者", "员", "員", "犯") else noun
         m = _UNIT_WORD.match(text, pos)
         if not m:
             break

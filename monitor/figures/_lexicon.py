@@ -153,6 +153,7 @@ CURRENCY_AFTER: list[tuple[str, str]] = [
     (r"ريال سعودي", "SAR"),
     (r"(?:yuan|юаней|元|人民币)", "CNY"), (r"rupees?", "INR"),
     (r"روپے", "PKR"), (r"रुपये", "INR"), (r"लीरा", "TRY"), (r"lira(?:lık|ya|dan|yı|nın)?", "TRY"), (r"ریال", "IRR"),
+    (r"افغان(?:ی|ۍ|یو|ئ)", "AFN"), (r"afghanis?", "AFN"),
     (r"تومان", "IRT"), (r"شيكل", "ILS"), (r"שקל(?:ים)?", "ILS"), (r"ש[\"״]ח", "ILS"), (r"NIS", "ILS"),
 ]
 
