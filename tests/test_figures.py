@@ -520,3 +520,33 @@ def test_a_gregorian_month_before_a_number_below_1800_leaves_it_a_count() -> Non
 def test_a_chinese_unit_keeps_its_agent_suffix_and_people_stand_alone(text: str, unit: str) -> None:
     (fig,) = extract_figures(text, "zh")
     assert fig.unit == unit
+
+
+@pytest.mark.parametrize(("text", "lang", "value"), [
+    ("The UN Security Council endorsed the deal in Resolution 2231 in July.", "en", 2231.0),
+    ("Under Article 5 of the treaty, the allies must respond together.", "en", 5.0),
+    ("Malaysia Airlines Flight 370 vanished over the Indian Ocean.", "en", 370.0),
+    ("Le Conseil de sécurité a adopté la résolution 2231 en juillet.", "fr", 2231.0),
+    ("Ему предъявили обвинение по статье 282 Уголовного кодекса.", "ru", 282.0),
+    ("شورای امنیت قطعنامه ۲۲۳۱ را تصویب کرد.", "fa", 2231.0),
+    ("صادق مجلس الأمن على القرار 2231 في يوليو.", "ar", 2231.0),
+    ("על פי סעיף 5 לאמנה, בעלות הברית חייבות להגיב.", "he", 5.0),
+])
+def test_a_number_a_label_word_names_is_an_identifier(text: str, lang: str, value: float) -> None:
+    (fig,) = extract_figures(text, lang)
+    assert (fig.value, fig.kind) == (value, "identifier")
+    assert fig.kind not in ALERTABLE_KINDS
+
+
+def test_the_number_itself_is_no_label() -> None:
+    (fig,) = extract_figures("The number 1,500 keeps coming back in the ministry's statements.", "en")
+    assert (fig.value, fig.kind) == (1500.0, "count")
+
+
+@pytest.mark.parametrize("text", [
+    "Read https://example.com/news/2021/04/14/story-4829301.html for the 300 names.",
+    "Details at www.example.org/report-2023?page=2 list the 300 names.",
+    "Write to press2020@example.com for the 300 names.",
+])
+def test_numbers_inside_web_and_mail_addresses_are_not_figures(text: str) -> None:
+    assert [(f.value, f.unit) for f in extract_figures(text, "en")] == [(300.0, "names")]

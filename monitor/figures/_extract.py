@@ -92,6 +92,10 @@ _QUAL_AFTER = re.compile(r"\s?(" + _alternation(lex.QUALIFIERS_AFTER) + r")(?!" 
 _ORDINAL = re.compile(lex.ORDINAL_SUFFIX + r"(?!" + _LETTER + r")", re.I)
 _YEAR_CUE = re.compile(lex.YEAR_CUES, re.I)
 _YEAR_AFTER = re.compile(lex.YEAR_AFTER.removeprefix("^"))
+# a label word right before the number; Arabic and Hebrew words may carry a clitic ("والقرار", "בסעיף")
+_LABEL_BEFORE = re.compile(r"(?<!" + _LETTER + r")(?:[وفبل]|ال|[בהלמו])?(?:" + lex.LABEL_WORDS + r")\s?[-–]?\s?$", re.I)
+# addresses are no text a reader reads figures in: "https://example.com/2021/04/14/story-4829301"
+_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"'»”)]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 _HIJRI_MONTH_BEFORE = re.compile(
     r"(?<!" + _LETTER + r")(?:" + lex.HIJRI_MONTHS + r")\s?$"
     r"|[0-9\u06f0-\u06f9\u0660-\u0669]{1,2}\s(?:" + lex.MONTHS_WITH_YEAR + r")\s?$")
@@ -307,6 +311,9 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
             or (1300 <= value <= 1500 and _HIJRI_MONTH_BEFORE.search(text, max(0, start - 24), start))):
         # "۲۲ شهریور ۱۴۰۱", "15 رمضان 1445 هـ": a hijri month or a calendar's mark makes it a year
         kind = "year"
+    elif kind == "count" and plain_digits and scale == 1 and qualifier is None \
+            and _LABEL_BEFORE.search(text, max(0, start - 24), start):
+        kind = "identifier"  # "Resolution 2231", "Article 5", "Flight 370"
     if kind == "count":
         m_strong = _STRONG.match(text, pos, limit)
         unit = _unit_after(text[:limit], m_strong.end() if m_strong else pos, lang)
@@ -332,7 +339,8 @@ def _extract(text: str, lang: str | None) -> list[Figure]:
     if lang is None and len(_TURKISH_LETTERS.findall(text)) >= max(2, len(text) // 100):
         lang = "tr"
     # number words come last: digits always win a region they share
-    composite, taken = _claim([*composite_spans(text), *word_spans(text)], len(text))
+    addresses = [Span(m.start(), m.end(), 0.0, "skip") for m in _ADDRESS.finditer(text)]
+    composite, taken = _claim([*addresses, *composite_spans(text), *word_spans(text)], len(text))
     figures: list[Figure] = [
         Figure(sp.value, text[sp.start:sp.end], sp.start, sp.end, sp.kind, None)
         for sp in composite if sp.kind != "skip"

@@ -256,3 +256,23 @@ UNIT_STOPWORDS = frozenset({
     # conjunctions ("1,5 et 2 milliards": "et" is not what 1,5 counts)
     "et", "ou", "oder", "y", "o", "e", "ed", "или", "і", "або", "та", "veya", "یا", "او", "או", "या",
 })
+
+# Words that name the number after them instead of counting with it: "Resolution 2231", "Article 5",
+# "Flight 370", "la saison 4", "статья 282", "قطعنامه ۲۲۳۱", "المادة 5". Such a number is a label
+# (kind "identifier"): repeated across outlets it is a reference, not a claim. "Number" is left out
+# ("the number 1,500" is the figure itself).
+LABEL_WORDS = (
+    r"articles?|resolution|section|chapter|clause|paragraph|amendment|proposition|rule|season|episode"
+    r"|flight|route|highway|interstate|phase|level|stage|round|game|part|volume|vol\.|category|class"
+    r"|grade|type|model|version|room|gate|terminal|platform|channel|line|ward|title|apollo|windows"
+    r"|iphone|radio|district|page"
+    r"|article|résolution|chapitre|alinéa|saison|épisode|vol|ligne|niveau|étape|catégorie|salle"
+    r"|artikel|absatz|paragraf|kapitel|staffel|folge|flug|linie|stufe|runde|etappe|kategorie|gleis"
+    r"|artículo|resolución|capítulo|temporada|episodio|vuelo|línea|fase|nivel|ronda|categoría|apartado"
+    r"|artigo|resolução|episódio|voo|linha|nível|rodada|categoria|articolo|risoluzione|capitolo|stagione"
+    r"|linea|livello|tappa|comma"
+    r"|стать[яиеюй]|статьей|резолюци[яиюей]|глав[аые]|пункт[аеу]?|сезон[ае]?|рейс[ау]?|лини[яиюей]|этап[ае]?"
+    r"|стаття|статті|статтею|резолюці[яїюі]|розділ[уі]?|етап[уі]?"
+    r"|ماده|قطعنامه|قطعنامهٔ|اصل|بند|فاز|پرواز|المادة|مادة|القرار|الفصل|البند|الرحلة|رحلة"
+    r"|סעיף|החלטה|החלטת|טיסה|טיסת|آرٹیکل|قرارداد|دفعہ|अनुच्छेद|धारा"
+)
