@@ -550,3 +550,28 @@ def test_the_number_itself_is_no_label() -> None:
 ])
 def test_numbers_inside_web_and_mail_addresses_are_not_figures(text: str) -> None:
     assert [(f.value, f.unit) for f in extract_figures(text, "en")] == [(300.0, "names")]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("این بخشنامه در تاریخ ۱۴۰۲/۱۰/۱۵ ابلاغ شد.", "fa", [(1402.0, "year"), (15.0, "date")]),
+    ("صدر القرار بتاريخ ١٤٤٥/٠٩/١٥ هـ.", "ar", [(1445.0, "year"), (15.0, "date")]),
+    ("The decree is dated 2024/03/12 in the official gazette.", "en", [(2024.0, "year"), (12.0, "date")]),
+])
+def test_a_date_written_year_first_with_slashes_is_a_year_and_a_day(
+        text: str, lang: str, expected: list[tuple[float, str]]) -> None:
+    assert [(f.value, f.kind) for f in extract_figures(text, lang)] == expected
+
+
+@pytest.mark.parametrize(("text", "raw"), [
+    ("The maintainers shipped 2.0.1 last week.", "2.0.1"),
+    ("Upgrade every server to version 3.12.4 before Friday.", "3.12.4"),
+    ("The attack came from 192.168.1.1, the report says.", "192.168.1.1"),
+])
+def test_a_version_or_an_address_is_one_identifier(text: str, raw: str) -> None:
+    (fig,) = extract_figures(text, "en")
+    assert (fig.raw, fig.kind) == (raw, "identifier")
+
+
+def test_dotted_thousands_stay_a_number() -> None:
+    (fig,) = extract_figures("Más de 1.500.000 personas votaron.", "es")
+    assert (fig.value, fig.kind) == (1_500_000.0, "count")

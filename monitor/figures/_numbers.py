@@ -110,6 +110,10 @@ _SEASON = re.compile(r"(?<![A-Za-z])(?:SS|AW|FW|PF|PE|AH|PV)(\d{2})(?!\d)")
 _GAME_CLOCK_ZH = re.compile(r"(\d{1,3})\s*分\s*(\d{1,2})\s*秒")
 _DATE_NUMERIC = re.compile(_D + r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d.,/]?\d)")
 _DATE_ISO = re.compile(_D + r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
+# year first with slashes or dots, as Iranian and Arab papers write dates: "۱۴۰۲/۱۰/۱۵", "١٤٤٥/٠٩/١٥"
+_DATE_YMD = re.compile(_D + r"(\d{4})([/.])(\d{1,2})\2(\d{1,2})(?![\d.,/]?\d)")
+# three or more dotted groups that are no thousands grouping: a version or an address ("2.0.1", "192.168.1.1")
+_DOTTED = re.compile(_D + r"\d+(?:\.\d+){2,}(?!,?\d)")
 _DATE_ZH = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:份|\s*(\d{1,2})\s*[日号號])?")
 _YEAR_ZH = re.compile(_D + r"(\d{4})\s*年(?!代)")
 _ZERO = "[0٠۰०０]"  # zero in every digit script the extractor reads
@@ -225,6 +229,12 @@ def composite_spans(text: str) -> Iterator[Span]:
             yield Span(m.start(1), m.end(1), float(_num(m.group(1))), "year")
             yield Span(m.end(1), m.start(3), 0.0, "skip")
             yield Span(m.start(3), m.end(3), float(day), "date")
+    for m in _matches_at(_DATE_YMD, text, runs):
+        year, mon, day = _num(m.group(1)), _num(m.group(3)), _num(m.group(4))
+        if 1 <= mon <= 12 and 1 <= day <= 31 and (1300 <= year <= 1500 or 1800 <= year <= 2100):
+            yield Span(m.start(1), m.end(1), float(year), "year")
+            yield Span(m.end(1), m.start(4), 0.0, "skip")
+            yield Span(m.start(4), m.end(4), float(day), "date")
     for m in _matches_at(_DATE_NUMERIC, text, runs):
         a, b, y = _num(m.group(1)), _num(m.group(3)), m.group(4)
         if not (1 <= a <= 31 and 1 <= b <= 31 and min(a, b) <= 12):
@@ -235,6 +245,10 @@ def composite_spans(text: str) -> Iterator[Span]:
         yield Span(m.start(day_group), m.end(day_group), float(_num(m.group(day_group))), "date")
         yield Span(m.start(month_group), m.end(month_group), 0.0, "skip")
         yield Span(m.start(4), m.end(4), float(year), "year")
+    for m in _matches_at(_DOTTED, text, runs):
+        groups = m.group().split(".")
+        if not all(len(g) == 3 for g in groups[1:]):  # "1.500.000" is a number
+            yield Span(m.start(), m.end(), float("".join(digits_to_ascii(g) for g in groups)), "identifier")
     # before the digit times with a part of the day: "下午3点30分" is 15:30 as one span, not 15 and a count of 30
     # the end of a span of hours keeps the start's part of the day: "下午3点到5点" is 15:00 to 17:00
     prev_end, prev_pm = -1, False
