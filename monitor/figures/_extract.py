@@ -92,8 +92,6 @@ _QUAL_AFTER = re.compile(r"\s?(" + _alternation(lex.QUALIFIERS_AFTER) + r")(?!" 
 _ORDINAL = re.compile(lex.ORDINAL_SUFFIX + r"(?!" + _LETTER + r")", re.I)
 _YEAR_CUE = re.compile(lex.YEAR_CUES, re.I)
 _YEAR_AFTER = re.compile(lex.YEAR_AFTER.removeprefix("^"))
-# a label word right before the number; Arabic and Hebrew words may carry a clitic ("والقرار", "בסעיף")
-_LABEL_BEFORE = re.compile(r"(?<!" + _LETTER + r")(?:[وفبل]|ال|[בהלמו])?(?:" + lex.LABEL_WORDS + r")\s?[-–]?\s?$", re.I)
 # addresses are no text a reader reads figures in: "https://example.com/2021/04/14/story-4829301"
 _ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"'»”)]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 _HIJRI_MONTH_BEFORE = re.compile(
@@ -312,7 +310,7 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
         # "۲۲ شهریور ۱۴۰۱", "15 رمضان 1445 هـ": a hijri month or a calendar's mark makes it a year
         kind = "year"
     elif kind == "count" and plain_digits and scale == 1 and qualifier is None \
-            and _LABEL_BEFORE.search(text, max(0, start - 24), start):
+            and _labelled(text, start):
         kind = "identifier"  # "Resolution 2231", "Article 5", "Flight 370"
     if kind == "count":
         m_strong = _STRONG.match(text, pos, limit)
@@ -328,6 +326,24 @@ _COUNTED = re.compile(r"\s?(?:[a-z]+(?:ers|ists|ians|ees|ies|ons)|people|persons
                       r"personas|persone|pessoas|человек|людей|نفر|شخص|کس|لوگ|人)\b", re.I)
 
 
+def _labelled(text: str, start: int) -> bool:
+    """The word right before the number is a label word ("Resolution 2231", "القرار 2231"); Arabic and
+    Hebrew words may carry a clitic ("والقرار", "בסעיף")."""
+    end = start
+    while end > 0 and text[end - 1] in " \u00a0-–":
+        end -= 1
+    begin = end
+    while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] in ".\u0654"):
+        begin -= 1
+    word = text[begin:end].lower()
+    if begin == end or end - begin > 24:
+        return False
+    if word in lex.LABEL_WORDS or word.rstrip(".") in lex.LABEL_WORDS:
+        return True
+    clitics = "\u0600" <= word[0] <= "\u06ff" or "\u05d0" <= word[0] <= "\u05ea"
+    return clitics and any(word[n:] in lex.LABEL_WORDS for n in (1, 2, 3))
+
+
 def _looks_counted(text: str, end: int) -> bool:
     """A 4-digit number directly followed by a plural people-noun is a count, not a year."""
     return _COUNTED.match(text, end) is not None
@@ -339,7 +355,8 @@ def _extract(text: str, lang: str | None) -> list[Figure]:
     if lang is None and len(_TURKISH_LETTERS.findall(text)) >= max(2, len(text) // 100):
         lang = "tr"
     # number words come last: digits always win a region they share
-    addresses = [Span(m.start(), m.end(), 0.0, "skip") for m in _ADDRESS.finditer(text)]
+    addresses = [Span(m.start(), m.end(), 0.0, "skip") for m in _ADDRESS.finditer(text)] \
+        if "://" in text or "www." in text or "@" in text else []
     composite, taken = _claim([*addresses, *composite_spans(text), *word_spans(text)], len(text))
     figures: list[Figure] = [
         Figure(sp.value, text[sp.start:sp.end], sp.start, sp.end, sp.kind, None)

@@ -485,19 +485,32 @@ def _scaled_word_spans(text: str, candidates: list[tuple[int, str]]) -> Iterator
 _MILLION = r"(?P<m>million|millón|milhão|milione|миллиона|мільйона|milyon|میلیون|مليون|מיליון)"
 _BILLION = r"(?P<b>billion|milliard|milliarde|miliardo|bilhão|миллиарда|мільярда|milyar|میلیارد|مليار|מיליארד)"
 _EITHER = r"(?:" + _MILLION + "|" + _BILLION + r")"
-_FRACTION_OF_SCALE = re.compile(
+# found from the scale word back: a scan for the scale words alone is cheap, these words are rare
+_SCALE_WORD = re.compile(_EITHER + r"s?(?![^\W\d_])", re.I)
+_FRACTION_BEFORE = re.compile(
     r"(?<![^\W\d_])(?:"
     r"(?P<half>half[\s-]an?[\s-]|(?:une?\s)?demi-|(?:eine[nr]?\s)?halbe[n]?\s|medio\s|meio\s|mezzo\s"
     r"|пол-?|пів-?\s?|yarım\s|نیم\s?|نصف\s|חצי\s)"
     r"|(?P<quarter>(?:a\s)?quarter(?:\sof\sa)?[\s-]|(?:un\s)?quart\sde\s|(?:eine\s)?viertel-?\s?|ربع\s|רבע\s)"
-    r")" + _EITHER + r"s?(?![^\W\d_])", re.I)
+    r")$", re.I)
+
+
+# one of these stands in every phrase above: a text without any is spared the scan
+_FRACTION_HINTS = ("half", "demi-", "halbe", "medio", "meio", "mezzo", "пол", "пів", "yarım", "نیم", "نصف",
+                   "חצי", "quart", "viertel", "ربع", "רבע")
 
 
 def _fraction_of_scale_spans(text: str) -> Iterator[Span]:
-    for m in _FRACTION_OF_SCALE.finditer(text):
-        fraction = 0.5 if m.group("half") else 0.25
+    low = text.lower()
+    if not any(hint in low for hint in _FRACTION_HINTS):
+        return
+    for m in _SCALE_WORD.finditer(text):
+        before = _FRACTION_BEFORE.search(text, max(0, m.start() - 24), m.start())
+        if before is None:
+            continue
+        fraction = 0.5 if before.group("half") else 0.25
         scale = 10**6 if m.group("m") else 10**9
-        yield Span(m.start(), m.end(), fraction * scale, "count")
+        yield Span(before.start(), m.end(), fraction * scale, "count")
 
 
 # Hindi 11-99 are single words (as in Urdu); Hebrew teens are a unit and "עשר(ה)", tens take "ו" + a unit,
