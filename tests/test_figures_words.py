@@ -21,7 +21,8 @@ _PIECES = ["十", "二", "万", "零", "点", "分", "半", "下午", "月", "�
            "quarantaine d'années", "in den Vierzigern", " ", "\u200c", "3", "12", ".", ",",
            "yüzde ", "п’ять", "п'ять", " відсотків", "מאתיים", "אלפיים", "שלושת", " אלפים", " ו", "חמש מאות",
            "בשנת ", "时", "傍晚", "half a ", "demi-", "million", "پол", "نیم ", "میلیون", "ربع ", "شهریور",
-           " اسد ", "۱۴۰۱", " هـ", "د ", "كانون الثاني", "m people", "2.5", ", ", " and "]
+           " اسد ", "۱۴۰۱", " هـ", "د ", "كانون الثاني", "m people", "2.5", ", ", " and ", "uno de ", "octubre",
+           "اول ", "اکتبر", "п’ять ", "травня", "premier "]
 
 
 def _values(text: str) -> list[tuple[float, str]]:
@@ -397,3 +398,30 @@ def test_half_or_a_quarter_of_a_scale_word_is_a_figure(text: str, lang: str, val
 ])
 def test_half_inside_another_phrase_is_no_figure(text: str) -> None:
     assert extract_figures(text, "en") == []
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Bolivia espera el fallo del tribunal para el uno de octubre, tras cinco años de deliberaciones.", "es"),
+    ("بولیوی در اول اکتبر منتظر حکم دادگاه بین‌المللی است.", "fa"),
+    ("تنتظر بوليفيا قرارًا من المحكمة في الأول من أكتوبر.", "ar"),
+    ("Суд оголосить рішення перше жовтня.", "uk"),
+    ("La manifestation est prévue le premier mars à Paris.", "fr"),
+])
+def test_a_day_in_words_before_its_month_is_a_date(text: str, lang: str) -> None:
+    assert [(f.value, f.kind) for f in extract_figures(text, lang)] == [(1.0, "date")]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Le 3 mars, un mars pluvieux a noyé les récoltes.", "fr"),  # "un" is the article
+    ("The talks resumed on June 3 in Geneva.", "en"),  # "on" is Turkish ten, not here
+])
+def test_an_article_before_a_month_is_no_day(text: str, lang: str) -> None:
+    assert [(f.value, f.kind) for f in extract_figures(text, lang)] == [(3.0, "date")]
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("El conflicto dura ya 3 décadas.", "es"),  # not "déc(embre)"
+    ("На парковці стояли 3 червоних машини.", "uk"),  # red, not June ("червня")
+])
+def test_a_word_that_starts_like_a_month_is_no_month(text: str, lang: str) -> None:
+    assert [(f.value, f.kind) for f in extract_figures(text, lang)] == [(3.0, "count")]

@@ -210,14 +210,15 @@ HIJRI_MONTHS = (
 
 # Month names (stems), to tell day numbers (kind "date") from counts. Matched case-insensitively.
 MONTHS = (
-    r"jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|févr\w*|mar(?:ch|s|z|zo|ço)?|märz|apr(?:il|ile)?|avril"
-    r"|abril|may|mai|mayo|maggio|maio|june?|juin|juni|junio|giugno|junho|july|juil\w*|juli|julio|luglio"
+    r"jan(?:uary|vier|uar)?|feb(?:ruary|ruar)?|févr(?:ier)?|mar(?:ch|s|z|zo|ço)?|märz|apr(?:il|ile)?|avril"
+    r"|abril|may|mai|mayo|maggio|maio|june?|juin|juni|junio|giugno|junho|july|juil(?:let)?|juli|julio|luglio"
     r"|julho|aug(?:ust)?|août|agosto|sept?(?:ember|embre|iembre)?|settembre|setembro|oct(?:ober|obre)?"
-    r"|okt(?:ober)?|octubre|ottobre|outubro|nov(?:ember|embre|iembre)?|novembro|dec(?:ember)?|déc\w*"
+    r"|okt(?:ober)?|octubre|ottobre|outubro|nov(?:ember|embre|iembre)?|novembro|dec(?:ember)?|déc(?:embre)?"
     r"|dez(?:ember|embro)?|diciembre|dicembre|enero|gennaio|janeiro|febrero|febbraio|fevereiro"
     r"|январ\w*|феврал\w*|марта?|апрел\w*|ма[яй]|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|ноябр\w*"
-    r"|декабр\w*|січ\w*|лют\w*|берез\w*|квіт\w*|трав\w*|черв\w*|лип\w*|серп\w*|верес\w*|жовт\w*"
-    r"|листопад\w*|груд\w*|ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık"
+    r"|декабр\w*|січ(?:ня|ень|ні)|лют(?:ого|ий|ому)|берез(?:ня|ень|ні)|квіт(?:ня|ень|ні)|трав(?:ня|ень|ні)"
+    r"|черв(?:ня|ень|ні)|лип(?:ня|ень|ні)|серп(?:ня|ень|ні)|верес(?:ня|ень|ні)|жовт(?:ня|ень|ні)|листопад(?:а|і)?"
+    r"|груд(?:ня|ень|ні)|ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık"
     r"|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر"
     r"|ژانویه|فوریه|مارس|آوریل|مه|ژوئن|ژوئیه|اوت|سپتامبر|اکتبر|نوامبر|دسامبر|جنوری|فروری|مارچ|اپریل"
     r"|مئی|جون|جولائی|اگست|ستمبر|اکتوبر|نومبر|دسمبر|जनवरी|फरवरी|मार्च|अप्रैल|मई|जून|जुलाई|अगस्त|सितंबर"

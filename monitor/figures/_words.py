@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from monitor.figures import _lexicon as lex
+from monitor.figures._lexicon import MONTHS
 from monitor.figures._numbers import Span
 from monitor.figures._tens import (
     TENS_PREFIXES,
@@ -107,11 +108,12 @@ _HAS_ARABIC = re.compile("[\u0600-\u06ff]")
 
 def word_spans(text: str) -> Iterator[Span]:
     """Figures written as number words, as composite spans (lower priority than digit patterns)."""
+    candidates = candidate_words(text, _CANDIDATE_PREFIXES)
+    yield from _day_word_spans(text, candidates)
     if _HAS_HAN.search(text):
         yield from _zh_spans(text)
     if _HAS_ARABIC.search(text):
         yield from _arabic_spans(text)
-    candidates = candidate_words(text, _CANDIDATE_PREFIXES)
     yield from _clock_word_spans(text, candidates)
     for m in _AGE_DECADE.finditer(text):
         decade = next(g for g in m.groups() if g)
@@ -439,7 +441,6 @@ _HUNDRED_WORDS = frozenset(["hundred", "cent", "cien", "cento", "cem", "hundert"
 _SMALL_WORD_VALUES = (_small_word_table() | TENS_WORD_VALUES | dict.fromkeys(_HUNDRED_WORDS, 100)
                       | {c + "מאתיים": 200 for c in ("", "ב", "ו", "ל", "מ", "ש", "כ", "וב")})
 _SCALED_PREFIXES = word_prefixes(_SMALL_WORD_VALUES)
-_CANDIDATE_PREFIXES = _SCALED_PREFIXES | TENS_PREFIXES | _CLOCK_PREFIXES
 _TURKISH_SMALL = frozenset([*_SMALL_WORD_LISTS[8].split(), "yirmi", "otuz", "kırk", "elli", "altmış", "yetmiş",
                             "seksen", "doksan"])
 _WORD_BOUNDARY = r"[^\W\d_]|[\u0900-\u0903\u093a-\u094f\u064b-\u065f\u200c]"
@@ -457,6 +458,32 @@ _SCALED_WORD = re.compile(
 _PERCENT_FIRST_WORD = re.compile(
     r"(?<![^\W\d_])(?:yüzde|لە\s?سەدا)\s(?P<n>" + _alt(_SMALL_WORD_VALUES).replace("'", "['’ʼ]")
     + r")(?:['’]?[^\W\d_]{1,4})?(?![^\W\d_])", re.I)
+
+
+# A day written as a word before its month, as translations write "1 October": "el uno de octubre",
+# "اول اکتبر", "الأول من أكتوبر", "перше жовтня". Words that are also the indefinite article ("un",
+# "ein", "یک", "bir") and English (where "two may" is a verb) are left out.
+_DAY_FIRST = ["premier", "primero", "primer", "primo", "primeiro", "erste", "ersten", "первое", "первого", "перше",
+              "першого", "birinci", "اول", "الأول", "الاول", "یکم", "ראשון", "پہلی", "पहली"]
+# also Turkish "on" (ten, and an English word) and Persian "نه" (nine, and "not")
+_ARTICLES = frozenset(["one", "un", "une", "una", "um", "uma", "ein", "eine", "einer", "یک", "bir", "ایک", "एक",
+                       "یو", "یەک", "on", "نه"])
+_DAY_WORDS = {word: i + 1 for line in _SMALL_WORD_LISTS[1:] for i, cell in enumerate(line.split())
+              for word in cell.split("/") if word not in _ARTICLES} | dict.fromkeys(_DAY_FIRST, 1)
+_DAY_WORD_MONTH = re.compile(
+    r"(?<!" + _WORD_BOUNDARY + r")(?P<n>" + _alt(_DAY_WORDS).replace("'", "['’ʼ]") + r")"
+    r"(?:\s(?:de|of|من|del))?\s(?:" + MONTHS + r")(?!" + _WORD_BOUNDARY + r")", re.I)
+
+
+_DAY_PREFIXES = word_prefixes(_DAY_WORDS)
+_CANDIDATE_PREFIXES = _SCALED_PREFIXES | TENS_PREFIXES | _CLOCK_PREFIXES | _DAY_PREFIXES
+
+
+def _day_word_spans(text: str, candidates: list[tuple[int, str]]) -> Iterator[Span]:
+    for m in match_at_words(_DAY_WORD_MONTH, _DAY_PREFIXES, text, candidates):
+        day = _DAY_WORDS.get(m.group("n").lower().replace("’", "'").replace("ʼ", "'"))
+        if day is not None:
+            yield Span(m.start("n"), m.end("n"), float(day), "date")
 
 
 def _scaled_word_spans(text: str, candidates: list[tuple[int, str]]) -> Iterator[Span]:
