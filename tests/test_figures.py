@@ -575,3 +575,10 @@ def test_a_version_or_an_address_is_one_identifier(text: str, raw: str) -> None:
 def test_dotted_thousands_stay_a_number() -> None:
     (fig,) = extract_figures("Más de 1.500.000 personas votaron.", "es")
     assert (fig.value, fig.kind) == (1_500_000.0, "count")
+
+
+def test_a_list_scale_word_gives_exact_plain_values() -> None:
+    # 2.01 * 10**6 in binary floating point is 2009999.9999999998
+    figs = extract_figures("Ratings were 2.01, 2.03 and 2.5 million dollars.", "en")
+    assert [(f.value, f.kind, f.unit) for f in figs] == [(2_010_000.0, "money", "USD"), (2_030_000.0, "money", "USD"),
+                                                         (2_500_000.0, "money", "USD")]

@@ -465,7 +465,7 @@ def _share_list_scale(text: str, figures: list[Figure]) -> list[Figure]:
     """A scale word closing a list applies to the bare decimals before it: "3.1 million, 2.94, 2.89
     and 2.52 million viewers", "$1.2, $1.5 and $2 billion". Only numbers with a fraction inherit it
     (a bare "2.94" counts nothing by itself), and only when they count no noun of their own ("5.6 points
-    and 2.6 million fans") or are money in the same currency."""
+    and 2.6 million fans") or are money in the same currency; a currency closing the list is theirs too."""
     out = list(figures)
     for j in range(len(out) - 1, 0, -1):
         last = out[j]
@@ -480,9 +480,10 @@ def _share_list_scale(text: str, figures: list[Figure]) -> list[Figure]:
                     or a.value == int(a.value) or a.value >= 1000
                     or _LIST_GAP.fullmatch(gap) is None or _LIST_JOIN.search(gap) is None):
                 break
-            kind = "money" if last.kind == "money" and a.kind == "money" else a.kind
-            out[i - 1] = Figure(a.value * last.scale, a.raw, a.start, a.end, kind, a.unit, a.qualifier,
-                                last.scale, None)
+            # the currency closing the list is every item's ("3.1, 2.94 and 2.52 million dollars")
+            kind, unit = ("money", last.unit) if last.kind == "money" else (a.kind, a.unit)
+            value = float(Decimal(str(a.value)) * last.scale)  # 2.01 * 10**6 is 2009999.9999999998 in floats
+            out[i - 1] = Figure(value, a.raw, a.start, a.end, kind, unit, a.qualifier, last.scale, None)
             i -= 1
     return out
 
