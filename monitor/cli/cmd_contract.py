@@ -38,6 +38,12 @@ def _figures() -> None:
 
     In: {"id","text"} (optional "lang"). Out: {"id","figures":[{"value","raw","start","end","kind","unit",…}]};
     start/end index the input text.
+
+    value: the number in plain units ("1.5 million" -> 1500000, "۱۵۰۰" -> 1500).
+    kind: count, percent, money, year, date, time, ordinal or identifier.
+    identifier: phone numbers, long ids, versions, numbers a label names ("Resolution 2231").
+    Only counts, percentages and money can become repeated-figure alerts.
+    Numbers inside web and mail addresses are not figures.
     """
     from monitor.cli.cmd_figures import figures_command
 
