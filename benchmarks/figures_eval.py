@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Callable, Iterable
 
 from benchmarks._report import shared_data, write_section
-from benchmarks.figures_residue import audit, residue_table
+from benchmarks.figures_residue import audit, multiset_f1, residue_table
 from monitor.figures import extract_figures
 
 Values = collections.Counter[float]
@@ -114,11 +114,7 @@ def score(rows: list[dict[str, str]], extract: Extractor) -> tuple[dict[str, flo
             continue
         n_en += sum(ref.values())
         for lang in langs:
-            got = vals.get((d, lang), collections.Counter())
-            tp = sum((ref & got).values())
-            p = tp / max(1, sum(got.values()))
-            r = tp / sum(ref.values())
-            per_lang[lang].append(0.0 if tp == 0 else 2 * p * r / (p + r))
+            per_lang[lang].append(multiset_f1(ref, vals.get((d, lang), collections.Counter())))
     res = {lang: 100 * sum(v) / len(v) for lang, v in per_lang.items()}
     mean = sum(res.values()) / max(1, len(res))
     return res, mean, n_en, len(rows) / max(dt, 1e-9)

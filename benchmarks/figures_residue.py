@@ -10,8 +10,10 @@ stale silently.
 from __future__ import annotations
 
 import collections
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
-from monitor.figures import extract_figures
+from monitor.figures import Figure, extract_figures
 
 CLASSES = {
     "unit": "the translation converts a measure (miles, feet, inches, pounds, °F into km, m, cm, kg, °C)",
@@ -58,13 +60,36 @@ CLASSIFIED: dict[tuple[str, str], tuple[str, str]] = {
 }
 
 
-def _values(text: str, lang: str) -> collections.Counter[float]:
-    return collections.Counter(round(f.value, 6) for f in extract_figures(text, lang))
-
-
-def _f1(ref: collections.Counter[float], got: collections.Counter[float]) -> float:
+def multiset_f1(ref: collections.Counter[float], got: collections.Counter[float]) -> float:
+    """The shared scorer's F1 of two multisets of values (0 when they share none)."""
     tp = sum((ref & got).values())
     return 0.0 if tp == 0 else 2 * tp / (sum(ref.values()) + sum(got.values()))
+
+
+def _values(figs: list[Figure]) -> collections.Counter[float]:
+    return collections.Counter(round(f.value, 6) for f in figs)
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One document in one language against its English original."""
+    doc: str
+    lang: str
+    english: list[Figure]
+    figures: list[Figure]
+    f1: float
+
+
+def compare(rows: list[dict[str, str]], langs: Iterable[str]) -> Iterator[Compared]:
+    """Every scored document (one whose English has figures) in each of ``langs``, as the shared scorer
+    pairs them: a missing translation counts as one without figures."""
+    texts = {(r["doc"], r["lang"]): r["text"] for r in rows}
+    for doc in sorted({r["doc"] for r in rows}):
+        english = extract_figures(texts.get((doc, "en"), ""), "en")
+        if english:
+            for lang in langs:
+                figures = extract_figures(texts.get((doc, lang), ""), lang)
+                yield Compared(doc, lang, english, figures, multiset_f1(_values(english), _values(figures)))
 
 
 def audit(rows: list[dict[str, str]], langs: list[str], width: int = 60) -> list[str]:
@@ -72,53 +97,39 @@ def audit(rows: list[dict[str, str]], langs: list[str], width: int = 60) -> list
     each side has that the other lacks, each shown in its sentence, for a reader to classify."""
     texts = {(r["doc"], r["lang"]): r["text"] for r in rows}
     out: list[str] = []
-    for doc in sorted({r["doc"] for r in rows}):
-        if (doc, "en") not in texts:
+    for c in compare(rows, langs):
+        if c.f1 == 1.0:
             continue
-        en = extract_figures(texts[doc, "en"], "en")
-        ref = collections.Counter(round(f.value, 6) for f in en)
-        if not ref:
-            continue
-        for lang in langs:
-            if (doc, lang) not in texts:
-                continue
-            figs = extract_figures(texts[doc, lang], lang)
-            got = collections.Counter(round(f.value, 6) for f in figs)
-            tp = sum((ref & got).values())
-            f1 = 0.0 if tp == 0 else 2 * tp / (sum(ref.values()) + sum(got.values()))
-            if f1 == 1.0:
-                continue
-            out.append(f"{doc} {lang}: F1 {f1:.2f}; English only {dict(ref - got)}; {lang} only {dict(got - ref)}")
-            for side, side_figs, only in (("en", en, ref - got), (lang, figs, got - ref)):
-                text = texts[doc, side]
-                for f in side_figs:
-                    if round(f.value, 6) in only:
-                        snippet = text[max(0, f.start - width):f.end + width].replace("\n", " ")
-                        out.append(f"    {side} {f.raw!r}: …{snippet}…")
+        ref, got = _values(c.english), _values(c.figures)
+        out.append(f"{c.doc} {c.lang}: F1 {c.f1:.2f}; English only {dict(ref - got)}; "
+                   f"{c.lang} only {dict(got - ref)}")
+        for side, side_figs, only in (("en", c.english, ref - got), (c.lang, c.figures, got - ref)):
+            text = texts[c.doc, side]
+            for f in side_figs:
+                if round(f.value, 6) in only:
+                    snippet = text[max(0, f.start - width):f.end + width].replace("\n", " ")
+                    out.append(f"    {side} {f.raw!r}: …{snippet}…")
     return out
 
 
 def residue_table(rows: list[dict[str, str]], langs: tuple[str, ...] = ("fr", "pt")) -> str:
     """Markdown: each disagreeing document of ``langs`` with its class, the points each class costs,
     and the score if every "ours" case went the other way (what a different choice could win)."""
-    texts = {(r["doc"], r["lang"]): r["text"] for r in rows}
-    english = {doc: _values(texts[doc, "en"], "en") for doc in sorted({r["doc"] for r in rows})
-               if (doc, "en") in texts}
-    scored = {doc: ref for doc, ref in english.items() if ref}
     lines = ["| language | document | F1 | class | English → translation |", "|---|---|---:|---|---|"]
     totals: dict[str, dict[str, float]] = {}
     scores: dict[str, float] = {}
+    by_lang: dict[str, list[Compared]] = collections.defaultdict(list)
+    for c in compare(rows, langs):
+        by_lang[c.lang].append(c)
     for lang in langs:
+        compared = by_lang[lang]
         lost: dict[str, float] = collections.defaultdict(float)
-        total = 0.0
-        for doc, ref in scored.items():
-            f1 = _f1(ref, _values(texts.get((doc, lang), ""), lang))
-            total += f1
-            if f1 < 1.0:
-                klass, note = CLASSIFIED.get((doc, lang), ("unclassified", "(not read yet)"))
-                lost[klass] += 100 * (1 - f1) / len(scored)
-                lines.append(f"| {lang} | {doc} | {f1:.2f} | {klass} | {note} |")
-        totals[lang], scores[lang] = lost, 100 * total / len(scored)
+        for c in compared:
+            if c.f1 < 1.0:
+                klass, note = CLASSIFIED.get((c.doc, lang), ("unclassified", "(not read yet)"))
+                lost[klass] += 100 * (1 - c.f1) / len(compared)
+                lines.append(f"| {lang} | {c.doc} | {c.f1:.2f} | {klass} | {note} |")
+        totals[lang], scores[lang] = lost, 100 * sum(c.f1 for c in compared) / len(compared)
     summary = ["| language | F1 | " + " | ".join(f"lost to {k}" for k in (*CLASSES, "unclassified"))
                + " | F1 if every `ours` went the other way |",
                "|---|---:|" + "---:|" * (len(CLASSES) + 2)]

@@ -204,7 +204,6 @@ def test_migration_from_one_row_per_band_keeps_every_lookup(database_url: str) -
         store.close()
 
 
-
 # ------------------------------------------------------------------ the recorded layout
 
 OLD = MatchingSettings(bands=32, rows=4)  # the default before 24 x 3

@@ -13,6 +13,7 @@ from decimal import Decimal
 from monitor.figures import _lexicon as lex
 from monitor.figures._numbers import (
     CANDIDATE,
+    HIJRI_MONTH_BEFORE,
     MONTH_AFTER,
     MONTH_BEFORE,
     Span,
@@ -91,12 +92,7 @@ _QUAL_BEFORE = re.compile(
 _QUAL_AFTER = re.compile(r"\s?(" + _alternation(lex.QUALIFIERS_AFTER) + r")(?!" + _LETTER + r")", re.I)
 _ORDINAL = re.compile(lex.ORDINAL_SUFFIX + r"(?!" + _LETTER + r")", re.I)
 _YEAR_CUE = re.compile(lex.YEAR_CUES, re.I)
-_YEAR_AFTER = re.compile(lex.YEAR_AFTER.removeprefix("^"))
-# addresses are no text a reader reads figures in: "https://example.com/2021/04/14/story-4829301"
-_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"'»”)]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
-_HIJRI_MONTH_BEFORE = re.compile(
-    r"(?<!" + _LETTER + r")(?:" + lex.HIJRI_MONTHS + r")\s?$"
-    r"|[0-9\u06f0-\u06f9\u0660-\u0669]{1,2}\s(?:" + lex.MONTHS_WITH_YEAR + r")\s?$")
+_YEAR_AFTER = re.compile(lex.YEAR_AFTER)
 # the second number may be digits, a currency sign or a number word ("two or three million")
 _RANGE = re.compile(r"\s?(?:[–—-]|(?:to|bis|à|a|al|до|تا|至|到|ila|سے|إلى|الى|עד|or|ou|o|oder|или|یا|أو|או)(?!"
                     + _LETTER + r"))\s?(?=\d|[$£€¥₹]|" + _LETTER + ")", re.I)
@@ -122,7 +118,7 @@ _SLAVIC_VERB = re.compile(r"(?:ся|сь|ли|ла|ло|ть|ны|ена|ено|
 # "1.5m-strong" and before what only millions count ("1.2m people", "3m barrels"), since "1.5m-high"
 # and "a 3m wall" are metres
 _GLUED_THOUSAND = re.compile(r"k(?![^\W_])(?!-?\s?(?:run|race|walk)\b)")
-_GLUED_MILLION_STRONG = re.compile(
+_GLUED_MILLION = re.compile(
     r"[mM](?=-strong(?!" + _LETTER + r")|\s(?:people|voters|residents|users|viewers|visitors|customers|children"
     r"|households|homes|jobs|workers|migrants|refugees|patients|cases|doses|barrels|tonnes|tons|subscribers"
     r"|downloads|copies|followers|signatures|members|passengers|deaths|votes|years)\b)")
@@ -263,7 +259,7 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
             scale = _scale_value(m_spaced.group(1), lang, lex.SPACED_SCALES_AFTER_CURRENCY)
             pos = m_spaced.end()
     else:
-        m_letter = _GLUED_THOUSAND.match(text, pos, limit) or _GLUED_MILLION_STRONG.match(text, pos, limit)
+        m_letter = _GLUED_THOUSAND.match(text, pos, limit) or _GLUED_MILLION.match(text, pos, limit)
         if m_letter:
             scale = 10**3 if m_letter.group() == "k" else 10**6
             pos = m_letter.end()
@@ -306,7 +302,7 @@ def _classify_plain(text: str, start: int, end: int, value: Decimal, raw: str, l
         kind = "date"
     elif plain_digits and len(raw) == 4 and 1000 <= value <= 2100 and (
             _YEAR_CUE.search(before[-8:]) or _YEAR_AFTER.match(text, end)
-            or (1300 <= value <= 1500 and _HIJRI_MONTH_BEFORE.search(text, max(0, start - 24), start))):
+            or (1300 <= value <= 1500 and HIJRI_MONTH_BEFORE.search(text, max(0, start - 24), start))):
         # "۲۲ شهریور ۱۴۰۱", "15 رمضان 1445 هـ": a hijri month or a calendar's mark makes it a year
         kind = "year"
     elif kind == "count" and plain_digits and scale == 1 and qualifier is None \
@@ -355,9 +351,7 @@ def _extract(text: str, lang: str | None) -> list[Figure]:
     if lang is None and len(_TURKISH_LETTERS.findall(text)) >= max(2, len(text) // 100):
         lang = "tr"
     # number words come last: digits always win a region they share
-    addresses = [Span(m.start(), m.end(), 0.0, "skip") for m in _ADDRESS.finditer(text)] \
-        if "://" in text or "www." in text or "@" in text else []
-    composite, taken = _claim([*addresses, *composite_spans(text), *word_spans(text)], len(text))
+    composite, taken = _claim([*composite_spans(text), *word_spans(text)], len(text))
     figures: list[Figure] = [
         Figure(sp.value, text[sp.start:sp.end], sp.start, sp.end, sp.kind, None)
         for sp in composite if sp.kind != "skip"

@@ -235,7 +235,7 @@ MONTHS = (
 MONTHS_WITH_YEAR = r"حمل|سرطان|اسد|میزان|قوس|جدی|تله"
 
 # After a 4-digit year of the hijri calendars: "1445 هـ", "۱۴۰۱ ه‍.ش", "۱۳۵۷ خورشیدی".
-YEAR_AFTER = r"^\s?(?:کال|هـ|ه‍?\.\s?[شق]|هجری|هجرية|خورشیدی|شمسی|قمری|ش\.|ق\.)"
+YEAR_AFTER = r"\s?(?:کال|هـ|ه‍?\.\s?[شق]|هجری|هجرية|خورشیدی|شمسی|قمری|ش\.|ق\.)"
 
 # Words before a 4-digit number that make it a year ("in 2017", "seit 2010", "سال ۲۰۱۷").
 YEAR_CUES = (

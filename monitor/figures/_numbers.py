@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from monitor.figures._lexicon import MONTHS, MONTHS_WITH_YEAR, TIME_CUES
+from monitor.figures._lexicon import HIJRI_MONTHS, MONTHS, MONTHS_WITH_YEAR, TIME_CUES
 from monitor.normalize import digits_to_ascii
 
 # A run of digits with single separator characters between digit groups; \d is Unicode-aware
@@ -129,6 +129,7 @@ _FRACTION_MARK = re.compile("[½¼¾⅓⅔/]")
 _FRACTION = re.compile(
     r"(?<![\d.,/])(?:(?P<w1>\d{1,3})\s?(?P<v1>[½¼¾⅓⅔])|(?P<v2>[½¼¾⅓⅔])(?P<w2>\d{1,3})(?![\d.,/]?\d)"
     r"|(?P<w3>\d{1,3})\s(?P<num>\d)/(?P<den>\d)(?![\d.,/]?\d))")
+_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"'»”)]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 _MARKUP_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>\n]{0,200})?/?>")
 _DECADE_ZH = re.compile(r"(\d{2})\s*世纪\s*(\d0)\s*年代")
 _DECADE_WORD = re.compile(
@@ -147,8 +148,11 @@ _ANY_DIGIT = "[0-9\u06f0-\u06f9\u0660-\u0669]"
 # Pashto puts "of" between day and month: "۲۲ د وږي"
 MONTH_AFTER = re.compile(r"^\s?(?:\.|th|st|nd|rd|er|de|of)?\s?(?:de\s|of\s|د\s)?(?:" + MONTHS + r"|(?:"
                          + MONTHS_WITH_YEAR + r")(?=\s?" + _ANY_DIGIT + r"{4}))(?![^\W\d_])", re.I)
-MONTH_BEFORE = re.compile(r"(?<![^\W\d_])(?:" + MONTHS + r")\.?,?\s?$|" + _ANY_DIGIT + r"{1,2}\s(?:"
-                          + MONTHS_WITH_YEAR + r")\s?$", re.I)
+# an Afghan month that is a common word too counts only after a day: "۲۵ اسد"
+_DAY_AND_MONTH_WITH_YEAR = _ANY_DIGIT + r"{1,2}\s(?:" + MONTHS_WITH_YEAR + r")\s?$"
+MONTH_BEFORE = re.compile(r"(?<![^\W\d_])(?:" + MONTHS + r")\.?,?\s?$|" + _DAY_AND_MONTH_WITH_YEAR, re.I)
+# a month of the hijri calendars right before a number: "۲۲ شهریور ۱۴۰۱" (the number is then its year)
+HIJRI_MONTH_BEFORE = re.compile(r"(?<![^\W\d_])(?:" + HIJRI_MONTHS + r")\s?$|" + _DAY_AND_MONTH_WITH_YEAR)
 
 
 # Where the digit patterns' matches can start. Each pattern below begins with its digits and a
@@ -203,6 +207,9 @@ def composite_spans(text: str) -> Iterator[Span]:
     ``Span`` with kind "skip" claims it without producing a figure.
     """
     for m in _MARKUP_TAG.finditer(text) if "<" in text else ():  # '<seg id="3">' left in a text is markup, not a figure
+        yield Span(m.start(), m.end(), 0.0, "skip")
+    # addresses are no text a reader reads figures in: "https://example.com/2021/04/14/story-4829301"
+    for m in _ADDRESS.finditer(text) if "://" in text or "www." in text or "@" in text else ():
         yield Span(m.start(), m.end(), 0.0, "skip")
     # "14½", "١٣ ١/٢", and "½14" as right-to-left texts store it
     for m in _FRACTION.finditer(text) if _FRACTION_MARK.search(text) else ():

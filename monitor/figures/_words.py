@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable, Iterator
 
 from monitor.figures import _lexicon as lex
-from monitor.figures._lexicon import MONTHS
 from monitor.figures._numbers import Span
 from monitor.figures._tens import (
     TENS_PREFIXES,
@@ -423,9 +422,9 @@ _SMALL_WORD_LISTS = (
 )
 
 
-def _small_word_table() -> dict[str, int]:
+def _small_word_table(lines: Iterable[str] = _SMALL_WORD_LISTS) -> dict[str, int]:
     table: dict[str, int] = {}
-    for line in _SMALL_WORD_LISTS:
+    for line in lines:
         for i, cell in enumerate(line.split()):
             for word in cell.split("/"):
                 # Hebrew words carry their clitics ("בשלושה אחוזים" = by three percent)
@@ -468,13 +467,11 @@ _DAY_FIRST = ["premier", "primero", "primer", "primo", "primeiro", "erste", "ers
 # also Turkish "on" (ten, and an English word) and Persian "نه" (nine, and "not")
 _ARTICLES = frozenset(["one", "un", "une", "una", "um", "uma", "ein", "eine", "einer", "یک", "bir", "ایک", "एक",
                        "یو", "یەک", "on", "نه"])
-_DAY_WORDS = {word: i + 1 for line in _SMALL_WORD_LISTS[1:] for i, cell in enumerate(line.split())
-              for word in cell.split("/") if word not in _ARTICLES} | dict.fromkeys(_DAY_FIRST, 1)
+_DAY_WORDS = {word: value for word, value in _small_word_table(_SMALL_WORD_LISTS[1:]).items()
+              if word not in _ARTICLES} | dict.fromkeys(_DAY_FIRST, 1)
 _DAY_WORD_MONTH = re.compile(
     r"(?<!" + _WORD_BOUNDARY + r")(?P<n>" + _alt(_DAY_WORDS).replace("'", "['’ʼ]") + r")"
-    r"(?:\s(?:de|of|من|del))?\s(?:" + MONTHS + r")(?!" + _WORD_BOUNDARY + r")", re.I)
-
-
+    r"(?:\s(?:de|of|من|del))?\s(?:" + lex.MONTHS + r")(?!" + _WORD_BOUNDARY + r")", re.I)
 _DAY_PREFIXES = word_prefixes(_DAY_WORDS)
 _CANDIDATE_PREFIXES = _SCALED_PREFIXES | TENS_PREFIXES | _CLOCK_PREFIXES | _DAY_PREFIXES
 
@@ -512,7 +509,8 @@ def _scaled_word_spans(text: str, candidates: list[tuple[int, str]]) -> Iterator
 _MILLION = r"(?P<m>million|millón|milhão|milione|миллиона|мільйона|milyon|میلیون|مليون|מיליון)"
 _BILLION = r"(?P<b>billion|milliard|milliarde|miliardo|bilhão|миллиарда|мільярда|milyar|میلیارد|مليار|מיליארד)"
 _EITHER = r"(?:" + _MILLION + "|" + _BILLION + r")"
-# found from the scale word back: a scan for the scale words alone is cheap, these words are rare
+# found from the scale word back, and only in texts holding one of the fraction words (_FRACTION_HINTS):
+# an alternation tried at every position of every text is slow
 _SCALE_WORD = re.compile(_EITHER + r"s?(?![^\W\d_])", re.I)
 _FRACTION_BEFORE = re.compile(
     r"(?<![^\W\d_])(?:"
